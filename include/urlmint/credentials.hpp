@@ -1,0 +1,116 @@
+#ifndef URLMINT_CREDENTIALS_HPP
+#define URLMINT_CREDENTIALS_HPP
+
+// AWS credentials and the memory hygiene around them. The provider chain (shared files,
+// credential_process, container and instance metadata) lives in providers.hpp.
+
+#include <cstdlib>   // std::getenv
+#include <optional>  // std::optional
+#include <string>
+#include <string_view>
+#include <utility>   // std::move
+
+#include "crypto.hpp"
+#include "error.hpp"
+#include "time.hpp"
+
+namespace urlmint {
+
+/// A string holding a secret (secret access key, session token, passphrase). Its memory is
+/// wiped when it is destroyed, reassigned or moved from. It has no stream operator, so a
+/// secret cannot be printed by accident; call reveal() where the bytes are really needed.
+class secret_string {
+ public:
+  secret_string() = default;
+  explicit secret_string(std::string_view value) : value_(value) {}
+  secret_string(const secret_string& other) : value_(other.value_) {}
+  secret_string(secret_string&& other) noexcept : value_(other.value_) { other.wipe(); }
+  secret_string& operator=(const secret_string& other) {
+    if (this != &other) {
+      wipe();
+      value_ = other.value_;
+    }
+    return *this;
+  }
+  secret_string& operator=(secret_string&& other) noexcept {
+    if (this != &other) {
+      wipe();
+      value_ = other.value_;
+      other.wipe();
+    }
+    return *this;
+  }
+  ~secret_string() { wipe(); }
+
+  /// The secret bytes. Never log or print them.
+  std::string_view reveal() const noexcept { return value_; }
+  bool empty() const noexcept { return value_.empty(); }
+  std::size_t size() const noexcept { return value_.size(); }
+
+  /// Overwrites the bytes (the whole allocation) and empties the string.
+  void wipe() noexcept {
+    secure_wipe(value_.data(), value_.capacity());
+    value_.clear();
+  }
+
+ private:
+  std::string value_;
+};
+
+/// An AWS access key pair, optionally temporary (with a session token and an expiry).
+struct credentials {
+  std::string access_key_id;         ///< e.g. "AKIAIOSFODNN7EXAMPLE"; not secret, may be logged
+  secret_string secret_access_key;   ///< never printed
+  secret_string session_token;       ///< empty for long-term keys; never printed
+  std::optional<time_point> expiration;  ///< when temporary credentials stop working
+
+  credentials() = default;
+  credentials(std::string_view access_key_id_, std::string_view secret_access_key_,
+              std::string_view session_token_ = {})
+      : access_key_id(access_key_id_), secret_access_key(secret_access_key_), session_token(session_token_) {}
+
+  /// Whether the credentials are temporary (carry a session token).
+  bool is_temporary() const noexcept { return !session_token.empty(); }
+};
+
+/// Throws errc::invalid_credentials when the key id or secret is missing or malformed.
+/// The message names the field, never its value.
+inline void validate(const credentials& c) {
+  if (c.access_key_id.empty())
+    throw error(errc::invalid_credentials,
+                "credentials: access key id is empty; set AWS_ACCESS_KEY_ID or pass credentials explicitly");
+  if (c.secret_access_key.empty())
+    throw error(errc::invalid_credentials,
+                "credentials: secret access key is empty; set AWS_SECRET_ACCESS_KEY or pass credentials explicitly");
+  for (char ch : c.access_key_id) {
+    // The key id goes into X-Amz-Credential as "ID/date/region/s3/aws4_request", so a "/" or
+    // whitespace would corrupt the scope.
+    if (ch == '/' || ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t')
+      throw error(errc::invalid_credentials,
+                  "credentials: access key id contains '/' or whitespace; check AWS_ACCESS_KEY_ID");
+  }
+}
+
+/// Reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. Returns nullopt when
+/// neither key variable is set; throws errc::invalid_credentials when only one of them is.
+inline std::optional<credentials> credentials_from_environment() {
+  const char* id = std::getenv("AWS_ACCESS_KEY_ID");
+  const char* secret = std::getenv("AWS_SECRET_ACCESS_KEY");
+  const char* token = std::getenv("AWS_SESSION_TOKEN");
+  const bool has_id = id != nullptr && *id != '\0';
+  const bool has_secret = secret != nullptr && *secret != '\0';
+  if (!has_id && !has_secret) return std::nullopt;
+  if (!has_id)
+    throw error(errc::invalid_credentials,
+                "credentials: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not; set both");
+  if (!has_secret)
+    throw error(errc::invalid_credentials,
+                "credentials: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both");
+  credentials c(id, secret, token != nullptr ? token : "");
+  validate(c);
+  return c;
+}
+
+}  // namespace urlmint
+
+#endif  // URLMINT_CREDENTIALS_HPP

@@ -1,0 +1,218 @@
+#ifndef URLMINT_ENCODING_HPP
+#define URLMINT_ENCODING_HPP
+
+// Byte encodings used by SigV4 and CloudFront: hex, base64 and AWS's UriEncode.
+// Every encoder writes into an "output" that has `append(const char*, std::size_t)` and
+// `push_back(char)`; std::string qualifies, and so do the hashing sinks in crypto.hpp,
+// which lets the signer hash a canonical request without building it in memory.
+
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uint8_t
+#include <optional>  // std::optional
+#include <string>
+#include <string_view>
+
+namespace urlmint {
+
+namespace detail {
+
+inline constexpr char hex_digits_lower[] = "0123456789abcdef";
+inline constexpr char hex_digits_upper[] = "0123456789ABCDEF";
+
+// RFC 3986 unreserved characters, the only bytes UriEncode leaves alone.
+constexpr bool is_unreserved(unsigned char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+constexpr int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace detail
+
+/// Writes `size` bytes as lowercase hex (2 * size characters) to `out`.
+template <class Output>
+void hex_encode_to(Output& out, const void* data, std::size_t size) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  char pair[2];
+  for (std::size_t i = 0; i < size; ++i) {
+    pair[0] = detail::hex_digits_lower[bytes[i] >> 4];
+    pair[1] = detail::hex_digits_lower[bytes[i] & 0x0f];
+    out.append(pair, 2);
+  }
+}
+
+/// Lowercase hex of `size` bytes, as SigV4 prints hashes and signatures.
+inline std::string hex_encode(const void* data, std::size_t size) {
+  std::string out;
+  out.reserve(size * 2);
+  hex_encode_to(out, data, size);
+  return out;
+}
+
+/// Lowercase hex of the bytes of `data`.
+inline std::string hex_encode(std::string_view data) { return hex_encode(data.data(), data.size()); }
+
+/// Whether an object key's "/" is kept (S3 paths) or encoded as %2F (query names and values).
+enum class slash_encoding { keep, encode };
+
+/// AWS UriEncode of `text` into `out`: RFC 3986 unreserved bytes (A-Z a-z 0-9 - . _ ~) are kept,
+/// every other byte (UTF-8 included) becomes %XX with uppercase hex; a space is %20, never "+".
+/// `/` is kept only with slash_encoding::keep. See
+/// https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
+template <class Output>
+void uri_encode_to(Output& out, std::string_view text, slash_encoding slash) {
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (detail::is_unreserved(c) || (c == '/' && slash == slash_encoding::keep)) continue;
+    if (i > run_start) out.append(text.data() + run_start, i - run_start);
+    const char escaped[3] = {'%', detail::hex_digits_upper[c >> 4], detail::hex_digits_upper[c & 0x0f]};
+    out.append(escaped, 3);
+    run_start = i + 1;
+  }
+  if (text.size() > run_start) out.append(text.data() + run_start, text.size() - run_start);
+}
+
+/// AWS UriEncode of `text` (see uri_encode_to).
+inline std::string uri_encode(std::string_view text, slash_encoding slash = slash_encoding::encode) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 2);
+  uri_encode_to(out, text, slash);
+  return out;
+}
+
+/// Decodes %XX escapes. With `plus_is_space` a "+" becomes a space (HTML form encoding);
+/// without it "+" stays "+", as S3 reads paths. Returns nullopt for a truncated or non-hex escape.
+inline std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space = false) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int hi = detail::hex_value(text[i + 1]);
+      const int lo = detail::hex_value(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+/// Standard base64 (RFC 4648, with "=" padding, no line breaks) into `out`.
+template <class Output>
+void base64_encode_to(Output& out, const void* data, std::size_t size) {
+  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  std::size_t i = 0;
+  char quad[4];
+  for (; i + 3 <= size; i += 3) {
+    const std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+    quad[0] = alphabet[(v >> 18) & 63];
+    quad[1] = alphabet[(v >> 12) & 63];
+    quad[2] = alphabet[(v >> 6) & 63];
+    quad[3] = alphabet[v & 63];
+    out.append(quad, 4);
+  }
+  if (i < size) {
+    std::uint32_t v = std::uint32_t{bytes[i]} << 16;
+    if (i + 1 < size) v |= std::uint32_t{bytes[i + 1]} << 8;
+    quad[0] = alphabet[(v >> 18) & 63];
+    quad[1] = alphabet[(v >> 12) & 63];
+    quad[2] = i + 1 < size ? alphabet[(v >> 6) & 63] : '=';
+    quad[3] = '=';
+    out.append(quad, 4);
+  }
+}
+
+/// Standard base64 of `size` bytes.
+inline std::string base64_encode(const void* data, std::size_t size) {
+  std::string out;
+  out.reserve((size + 2) / 3 * 4);
+  base64_encode_to(out, data, size);
+  return out;
+}
+
+/// Standard base64 of the bytes of `data`.
+inline std::string base64_encode(std::string_view data) { return base64_encode(data.data(), data.size()); }
+
+/// Decodes standard base64 (padding optional, no whitespace). Returns nullopt on any other byte.
+inline std::optional<std::string> base64_decode(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    const int v = value(c);
+    if (v < 0) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+/// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+inline bool is_valid_utf8(std::string_view text) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (c >= 0xc2 && c <= 0xdf) {
+      extra = 1;
+      code = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      extra = 2;
+      code = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      extra = 3;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= n) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      code = (code << 6) | (cc & 0x3f);
+    }
+    if ((extra == 2 && (code < 0x800 || (code >= 0xd800 && code <= 0xdfff))) ||
+        (extra == 3 && (code < 0x10000 || code > 0x10ffff)))
+      return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+}  // namespace urlmint
+
+#endif  // URLMINT_ENCODING_HPP

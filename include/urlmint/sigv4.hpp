@@ -1,0 +1,521 @@
+#ifndef URLMINT_SIGV4_HPP
+#define URLMINT_SIGV4_HPP
+
+// AWS Signature Version 4, in the named steps of AWS's specification:
+//   request -> canonical_request() -> string_to_sign() -> signature() -> headers or URL.
+// Each step is a public function so tests and `--debug` output can look at it on its own.
+// Nothing here reads the clock, the environment or the network.
+// Spec: https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+
+#include <algorithm>  // std::sort, std::stable_sort
+#include <array>      // std::array
+#include <cstring>    // std::memcpy
+#include <chrono>     // std::chrono::seconds
+#include <cstdint>    // std::int64_t
+#include <memory>     // std::shared_ptr
+#include <mutex>      // std::mutex
+#include <optional>   // std::optional
+#include <string>
+#include <string_view>
+#include <utility>    // std::pair
+#include <vector>
+
+#include "credentials.hpp"
+#include "crypto.hpp"
+#include "encoding.hpp"
+#include "error.hpp"
+#include "time.hpp"
+
+namespace urlmint {
+namespace sigv4 {
+
+/// The algorithm name in Authorization, X-Amz-Algorithm and the string to sign.
+inline constexpr std::string_view algorithm = "AWS4-HMAC-SHA256";
+/// The payload hash of presigned URLs and of bodies the signer does not hash (HTTPS only for S3).
+inline constexpr std::string_view unsigned_payload = "UNSIGNED-PAYLOAD";
+/// Hex SHA-256 of an empty body.
+inline constexpr std::string_view empty_payload_sha256 =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+/// Longest validity a SigV4 presigned URL may have: 7 days, in seconds.
+inline constexpr std::int64_t max_presign_expiry_seconds = 604800;
+
+/// One HTTP header as the caller gives it; names are case-insensitive.
+struct header {
+  std::string name;
+  std::string value;
+};
+
+/// One query parameter, decoded (the signer percent-encodes it).
+struct query_param {
+  std::string name;
+  std::string value;
+};
+
+/// Where the signature goes.
+enum class signature_location {
+  headers,  ///< an Authorization header (requests the caller sends)
+  query,    ///< X-Amz-* query parameters (presigned URLs)
+};
+
+/// How the wire path becomes the canonical URI.
+enum class path_encoding {
+  /// S3: the path is used exactly as sent, already encoded once; "//", "./" and "../" survive.
+  as_is,
+  /// Every other service: remove dot segments and duplicate slashes, then encode the path again.
+  normalize_and_double_encode,
+  /// Encode the wire path again without normalizing it.
+  double_encode,
+};
+
+/// Whether the session token is part of what is signed (S3 and most services) or added to
+/// the request after signing (a few services, e.g. IoT).
+enum class session_token_mode { included, appended_after_signing };
+
+/// Whether header-mode signing adds and signs x-amz-content-sha256 (S3 requires it).
+enum class content_sha256_header { omit, include };
+
+/// What to sign: a request as it will be sent.
+struct request {
+  std::string method = "GET";          ///< upper case
+  std::string scheme = "https";        ///< "https" or "http"
+  std::string host;                    ///< host, with ":port" only when not the scheme's default
+  std::string path = "/";              ///< the path as sent on the wire, percent-encoded once
+  std::vector<query_param> query;      ///< decoded query parameters
+  std::vector<header> headers;         ///< headers to sign; "host" is added when absent
+  std::string payload_hash = std::string(empty_payload_sha256);  ///< hex SHA-256, or unsigned_payload
+};
+
+/// How to sign it.
+struct params {
+  std::string region;                    ///< e.g. "us-east-1"
+  std::string service;                   ///< e.g. "s3"
+  time_point time;                       ///< the signing instant (whole seconds are used)
+  signature_location location = signature_location::headers;
+  /// Query signing only: X-Amz-Expires, 1..604800 s. Empty omits the parameter, which some
+  /// services allow; S3 requires it.
+  std::optional<std::chrono::seconds> expires_in = std::chrono::seconds(3600);
+  path_encoding path = path_encoding::as_is;
+  session_token_mode token_mode = session_token_mode::included;
+  content_sha256_header content_sha256 = content_sha256_header::omit;
+};
+
+/// Throws errc::invalid_argument naming the field when `p` cannot produce a valid signature.
+inline void validate(const params& p) {
+  if (p.region.empty())
+    throw error(errc::invalid_argument, "sigv4: region is empty; set it, e.g. \"us-east-1\"");
+  if (p.service.empty()) throw error(errc::invalid_argument, "sigv4: service is empty; set it, e.g. \"s3\"");
+  for (std::string_view field : {std::string_view(p.region), std::string_view(p.service)})
+    for (char c : field)
+      if (c == '/' || static_cast<unsigned char>(c) <= ' ')
+        throw error(errc::invalid_argument,
+                    "sigv4: region and service may not contain '/' or whitespace; check \"" + std::string(field) +
+                        "\"");
+  if (p.location == signature_location::query && p.expires_in) {
+    const auto s = p.expires_in->count();
+    if (s < 1 || s > max_presign_expiry_seconds)
+      throw error(errc::invalid_argument, "sigv4: expiry of " + std::to_string(s) +
+                                              " s is out of range; presigned URLs last 1 to 604800 seconds (7 days)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 1: the canonical request.
+
+/// The path after RFC 3986 dot-segment removal with empty segments dropped, as non-S3 services
+/// canonicalize it ("/a//b/../c/" -> "/a/c/"). A trailing slash is kept.
+inline std::string normalize_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t pos = 0;
+  while (pos <= path.size()) {
+    const std::size_t next = std::min(path.find('/', pos), path.size());
+    const std::string_view seg = path.substr(pos, next - pos);
+    if (seg == "..") {
+      if (!segments.empty()) segments.pop_back();
+    } else if (!seg.empty() && seg != ".") {
+      segments.push_back(seg);
+    }
+    pos = next + 1;
+  }
+  std::string out;
+  for (auto seg : segments) {
+    out += '/';
+    out += seg;
+  }
+  const bool trailing = !path.empty() && (path.back() == '/' || path.substr(path.rfind('/') + 1) == "." ||
+                                          path.substr(path.rfind('/') + 1) == "..");
+  if (out.empty() || (trailing && out.back() != '/')) out += '/';
+  return out;
+}
+
+/// The canonical URI of a wire path under the given path rule.
+inline std::string canonical_uri(std::string_view wire_path, path_encoding rule) {
+  if (wire_path.empty()) return "/";
+  switch (rule) {
+    case path_encoding::as_is:
+      return std::string(wire_path);
+    case path_encoding::double_encode:
+      return uri_encode(wire_path, slash_encoding::keep);
+    case path_encoding::normalize_and_double_encode:
+      return uri_encode(normalize_path(wire_path), slash_encoding::keep);
+  }
+  return std::string(wire_path);
+}
+
+/// An encoded query parameter, as it appears in the canonical query and on the wire.
+struct encoded_param {
+  std::string name;
+  std::string value;
+};
+
+/// Encodes and sorts parameters for the canonical query string: by encoded name, then by
+/// encoded value, byte order.
+inline std::vector<encoded_param> encode_query(const std::vector<query_param>& query) {
+  std::vector<encoded_param> encoded;
+  encoded.reserve(query.size());
+  for (const auto& q : query) encoded.push_back({uri_encode(q.name), uri_encode(q.value)});
+  std::sort(encoded.begin(), encoded.end(), [](const encoded_param& a, const encoded_param& b) {
+    return a.name != b.name ? a.name < b.name : a.value < b.value;
+  });
+  return encoded;
+}
+
+/// Joins encoded parameters as "a=1&b=2"; an empty value still gets its "=".
+inline std::string join_query(const std::vector<encoded_param>& encoded) {
+  std::string out;
+  for (const auto& e : encoded) {
+    if (!out.empty()) out += '&';
+    out += e.name;
+    out += '=';
+    out += e.value;
+  }
+  return out;
+}
+
+/// The canonical query string of decoded parameters.
+inline std::string canonical_query(const std::vector<query_param>& query) { return join_query(encode_query(query)); }
+
+/// Lowercase ASCII copy of a header name.
+inline std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+/// A header value as SigV4 canonicalizes it: leading and trailing whitespace trimmed and
+/// each run of inner whitespace (spaces, tabs, folded line breaks) collapsed to one space.
+inline std::string canonical_header_value(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  bool pending_space = false;
+  for (char c : value) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
+  }
+  return out;
+}
+
+/// The canonical headers block and the signed-headers list.
+struct canonical_headers_result {
+  std::string canonical;       ///< "name:value\n" per header, sorted by name
+  std::string signed_headers;  ///< "host;x-amz-date"
+};
+
+/// Canonicalizes headers: names lowercased, values trimmed and collapsed, headers sorted by
+/// name, repeated headers joined with "," in the order given.
+inline canonical_headers_result canonical_headers(const std::vector<header>& headers) {
+  std::vector<std::pair<std::string, std::string>> items;
+  items.reserve(headers.size());
+  for (const auto& h : headers) items.emplace_back(lowercase(h.name), canonical_header_value(h.value));
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  canonical_headers_result out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0 && items[i].first == items[i - 1].first) {
+      out.canonical.pop_back();  // the '\n' of the previous line
+      out.canonical += ',';
+      out.canonical += items[i].second;
+      out.canonical += '\n';
+      continue;
+    }
+    if (!out.signed_headers.empty()) out.signed_headers += ';';
+    out.signed_headers += items[i].first;
+    out.canonical += items[i].first;
+    out.canonical += ':';
+    out.canonical += items[i].second;
+    out.canonical += '\n';
+  }
+  return out;
+}
+
+/// Assembles the canonical request from its parts:
+/// METHOD \n URI \n QUERY \n HEADERS(each ending in \n) \n SIGNED_HEADERS \n PAYLOAD_HASH
+inline std::string canonical_request(std::string_view method, std::string_view canonical_uri_,
+                                     std::string_view canonical_query_, std::string_view canonical_headers_,
+                                     std::string_view signed_headers, std::string_view payload_hash) {
+  std::string out;
+  out.reserve(method.size() + canonical_uri_.size() + canonical_query_.size() + canonical_headers_.size() +
+              signed_headers.size() + payload_hash.size() + 5);
+  out.append(method).append(1, '\n');
+  out.append(canonical_uri_).append(1, '\n');
+  out.append(canonical_query_).append(1, '\n');
+  out.append(canonical_headers_).append(1, '\n');
+  out.append(signed_headers).append(1, '\n');
+  out.append(payload_hash);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 2: the string to sign.
+
+/// "YYYYMMDD/REGION/SERVICE/aws4_request".
+inline std::string credential_scope(std::string_view date, std::string_view region, std::string_view service) {
+  std::string out;
+  out.reserve(date.size() + region.size() + service.size() + 15);
+  out.append(date).append(1, '/').append(region).append(1, '/').append(service).append("/aws4_request");
+  return out;
+}
+
+/// "AWS4-HMAC-SHA256\nTIMESTAMP\nSCOPE\nhex(SHA256(canonical_request))".
+inline std::string string_to_sign(std::string_view timestamp, std::string_view scope,
+                                  std::string_view canonical_request_) {
+  std::string out;
+  out.reserve(algorithm.size() + timestamp.size() + scope.size() + 67);
+  out.append(algorithm).append(1, '\n').append(timestamp).append(1, '\n').append(scope).append(1, '\n');
+  const auto digest = sha256_of(canonical_request_);
+  hex_encode_to(out, digest.data(), digest.size());
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 3: the signing key and the signature.
+
+/// The derived key HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request"),
+/// held with its HMAC pad states precomputed. Immutable; shareable across threads.
+class signing_key {
+ public:
+  /// Derives the key for one day, region and service. `date` is "YYYYMMDD".
+  signing_key(std::string_view secret_access_key, std::string_view date, std::string_view region,
+              std::string_view service)
+      : hmac_(derive(secret_access_key, date, region, service, bytes_)) {}
+  ~signing_key() { secure_wipe(bytes_.data(), bytes_.size()); }
+  signing_key(const signing_key&) = default;
+  signing_key& operator=(const signing_key&) = default;
+
+  /// The 32 key bytes (secret material: never print them).
+  const sha256_digest& bytes() const noexcept { return bytes_; }
+  /// HMAC-SHA256 of `message` under this key.
+  sha256_digest mac(std::string_view message) const noexcept { return hmac_.mac(message); }
+  /// The prepared HMAC, for incremental MACs.
+  const hmac_sha256_key& hmac() const noexcept { return hmac_; }
+
+ private:
+  static hmac_sha256_key derive(std::string_view secret, std::string_view date, std::string_view region,
+                                std::string_view service, sha256_digest& out) {
+    // "AWS4" + secret: a short stack buffer covers real secrets (40 bytes) with no allocation.
+    std::array<char, 128> prefixed{};
+    std::string fallback;
+    std::string_view first_key;
+    if (secret.size() + 4 <= prefixed.size()) {
+      std::memcpy(prefixed.data(), "AWS4", 4);
+      std::memcpy(prefixed.data() + 4, secret.data(), secret.size());
+      first_key = std::string_view(prefixed.data(), secret.size() + 4);
+    } else {
+      fallback.reserve(secret.size() + 4);
+      fallback.append("AWS4").append(secret);
+      first_key = fallback;
+    }
+    sha256_digest k = hmac_sha256(first_key, date);
+    secure_wipe(prefixed.data(), prefixed.size());
+    if (!fallback.empty()) secure_wipe(fallback.data(), fallback.size());
+    k = hmac_sha256(as_bytes(k), region);
+    k = hmac_sha256(as_bytes(k), service);
+    out = hmac_sha256(as_bytes(k), "aws4_request");
+    secure_wipe(k.data(), k.size());
+    return hmac_sha256_key(as_bytes(out));
+  }
+
+  sha256_digest bytes_{};
+  hmac_sha256_key hmac_;
+};
+
+/// Lowercase hex HMAC-SHA256 of the string to sign under the signing key.
+inline std::string signature(const signing_key& key, std::string_view string_to_sign_) {
+  const auto mac = key.mac(string_to_sign_);
+  return hex_encode(mac.data(), mac.size());
+}
+
+/// A small cache of derived signing keys, keyed by (secret, date, region, service), so a day's
+/// signatures cost one HMAC instead of five. Safe to share between threads. It holds copies of
+/// the secrets it has seen (wiped when evicted or destroyed); keep it no longer than the
+/// credentials themselves.
+class signing_key_cache {
+ public:
+  /// The key for this scope, derived on first use.
+  std::shared_ptr<const signing_key> get(std::string_view secret_access_key, std::string_view date,
+                                         std::string_view region, std::string_view service) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& e : entries_)
+        if (e.key && e.date == date && e.region == region && e.service == service &&
+            constant_time_equal(e.secret.reveal(), secret_access_key))
+          return e.key;
+    }
+    auto key = std::make_shared<const signing_key>(secret_access_key, date, region, service);
+    std::lock_guard<std::mutex> lock(mutex_);
+    entry& slot = entries_[next_++ % entries_.size()];
+    slot.secret = secret_string(secret_access_key);
+    slot.date.assign(date);
+    slot.region.assign(region);
+    slot.service.assign(service);
+    slot.key = key;
+    return key;
+  }
+
+ private:
+  struct entry {
+    secret_string secret;
+    std::string date;
+    std::string region;
+    std::string service;
+    std::shared_ptr<const signing_key> key;
+  };
+  std::mutex mutex_;
+  std::array<entry, 8> entries_;
+  std::size_t next_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Putting it together.
+
+/// Every intermediate of one signature: what users need to debug SignatureDoesNotMatch
+/// (compare with the StringToSign and CanonicalRequest in S3's 403 body).
+struct signing_steps {
+  std::string timestamp;          ///< x-amz-date, "YYYYMMDDTHHMMSSZ"
+  std::string scope;              ///< credential scope
+  std::string canonical_request;
+  std::string string_to_sign;
+  std::string signature;          ///< lowercase hex
+  std::string signed_headers;     ///< "host;x-amz-date"
+  std::vector<encoded_param> query;  ///< the final encoded query, sorted, without X-Amz-Signature
+  std::vector<header> headers;       ///< the headers to send (header mode), Authorization included
+};
+
+/// A request ready to send: the URL (with its query) and the headers to add.
+struct signed_request {
+  std::string method;
+  std::string url;
+  std::vector<header> headers;  ///< includes Authorization, x-amz-date, ... (not Host: it follows the URL)
+};
+
+namespace detail {
+
+inline bool has_header(const std::vector<header>& headers, std::string_view lower_name) {
+  for (const auto& h : headers)
+    if (lowercase(h.name) == lower_name) return true;
+  return false;
+}
+
+inline std::shared_ptr<const signing_key> key_for(const credentials& creds, std::string_view date,
+                                                  const params& p, signing_key_cache* cache) {
+  if (cache != nullptr) return cache->get(creds.secret_access_key.reveal(), date, p.region, p.service);
+  return std::make_shared<const signing_key>(creds.secret_access_key.reveal(), date, p.region, p.service);
+}
+
+}  // namespace detail
+
+/// Runs every signing step for `req` and returns the intermediates. Header mode adds
+/// x-amz-date (and x-amz-content-sha256, x-amz-security-token as configured) to the signed
+/// headers; query mode adds the X-Amz-* parameters. Pass a cache to reuse signing keys.
+inline signing_steps compute(const request& req, const credentials& creds, const params& p,
+                             signing_key_cache* cache = nullptr) {
+  validate(creds);
+  validate(p);
+  if (req.host.empty()) throw error(errc::invalid_argument, "sigv4: request host is empty");
+  if (req.method.empty()) throw error(errc::invalid_argument, "sigv4: request method is empty");
+
+  signing_steps s;
+  const amz_date when = format_amz_date(p.time);
+  s.timestamp.assign(when.timestamp());
+  s.scope = credential_scope(when.date(), p.region, p.service);
+  const bool token_signed = creds.is_temporary() && p.token_mode == session_token_mode::included;
+
+  std::vector<header> to_sign = req.headers;
+  if (!detail::has_header(to_sign, "host")) to_sign.push_back({"host", req.host});
+  std::vector<query_param> query = req.query;
+
+  if (p.location == signature_location::headers) {
+    to_sign.push_back({"x-amz-date", s.timestamp});
+    if (p.content_sha256 == content_sha256_header::include && !detail::has_header(to_sign, "x-amz-content-sha256"))
+      to_sign.push_back({"x-amz-content-sha256", req.payload_hash});
+    if (token_signed) to_sign.push_back({"x-amz-security-token", std::string(creds.session_token.reveal())});
+  }
+  const canonical_headers_result ch = canonical_headers(to_sign);
+  s.signed_headers = ch.signed_headers;
+
+  if (p.location == signature_location::query) {
+    query.push_back({"X-Amz-Algorithm", std::string(algorithm)});
+    query.push_back({"X-Amz-Credential", creds.access_key_id + "/" + s.scope});
+    query.push_back({"X-Amz-Date", s.timestamp});
+    if (p.expires_in) query.push_back({"X-Amz-Expires", std::to_string(p.expires_in->count())});
+    query.push_back({"X-Amz-SignedHeaders", s.signed_headers});
+    if (token_signed) query.push_back({"X-Amz-Security-Token", std::string(creds.session_token.reveal())});
+  }
+  s.query = encode_query(query);
+
+  s.canonical_request = canonical_request(req.method, canonical_uri(req.path, p.path), join_query(s.query),
+                                          ch.canonical, ch.signed_headers, req.payload_hash);
+  s.string_to_sign = string_to_sign(s.timestamp, s.scope, s.canonical_request);
+  s.signature = signature(*detail::key_for(creds, when.date(), p, cache), s.string_to_sign);
+
+  if (p.location == signature_location::headers) {
+    for (const auto& h : to_sign)
+      if (lowercase(h.name) != "host") s.headers.push_back(h);
+    if (creds.is_temporary() && !token_signed)
+      s.headers.push_back({"x-amz-security-token", std::string(creds.session_token.reveal())});
+    s.headers.push_back({"Authorization", std::string(algorithm) + " Credential=" + creds.access_key_id + "/" +
+                                              s.scope + ", SignedHeaders=" + s.signed_headers +
+                                              ", Signature=" + s.signature});
+  }
+  return s;
+}
+
+/// The URL of `req` with the given encoded query.
+inline std::string build_url(const request& req, std::string_view encoded_query) {
+  std::string url;
+  url.reserve(req.scheme.size() + 3 + req.host.size() + req.path.size() + 1 + encoded_query.size());
+  url.append(req.scheme).append("://").append(req.host).append(req.path.empty() ? "/" : req.path);
+  if (!encoded_query.empty()) url.append(1, '?').append(encoded_query);
+  return url;
+}
+
+/// Signs `req` with an Authorization header (params.location is forced to headers).
+inline signed_request sign(const request& req, const credentials& creds, params p,
+                           signing_key_cache* cache = nullptr) {
+  p.location = signature_location::headers;
+  signing_steps s = compute(req, creds, p, cache);
+  return signed_request{req.method, build_url(req, join_query(s.query)), std::move(s.headers)};
+}
+
+/// A presigned URL for `req` (params.location is forced to query). The query is in canonical
+/// order with X-Amz-Signature last.
+inline std::string presign(const request& req, const credentials& creds, params p,
+                           signing_key_cache* cache = nullptr) {
+  p.location = signature_location::query;
+  signing_steps s = compute(req, creds, p, cache);
+  std::string query = join_query(s.query);
+  if (creds.is_temporary() && p.token_mode == session_token_mode::appended_after_signing)
+    query.append("&X-Amz-Security-Token=").append(uri_encode(creds.session_token.reveal()));
+  query.append("&X-Amz-Signature=").append(s.signature);
+  return build_url(req, query);
+}
+
+}  // namespace sigv4
+}  // namespace urlmint
+
+#endif  // URLMINT_SIGV4_HPP

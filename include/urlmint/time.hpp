@@ -1,0 +1,154 @@
+#ifndef URLMINT_TIME_HPP
+#define URLMINT_TIME_HPP
+
+// Calendar arithmetic for signing times. Formatting is done by hand from the epoch count
+// (no gmtime/strftime: they take locks or locale state and cost more than the hash itself).
+
+#include <array>        // std::array
+#include <chrono>       // std::chrono::system_clock
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>
+#include <string_view>
+
+namespace urlmint {
+
+/// The clock type every signing API takes its time from.
+using clock = std::chrono::system_clock;
+/// A signing instant. Signing functions take it as a parameter; they never read the clock.
+using time_point = clock::time_point;
+
+/// S3 accepts request times within 15 minutes of its own clock (RequestTimeTooSkewed beyond).
+inline constexpr std::chrono::minutes max_clock_skew{15};
+
+/// A UTC calendar date and time of day.
+struct civil_time {
+  int year;
+  int month;   ///< 1..12
+  int day;     ///< 1..31
+  int hour;    ///< 0..23
+  int minute;  ///< 0..59
+  int second;  ///< 0..59
+};
+
+namespace detail {
+
+// Days since 1970-01-01 for a proleptic Gregorian date, counting in 400-year eras so the
+// arithmetic stays in integers (the well-known "days from civil" method).
+constexpr std::int64_t days_from_civil(std::int64_t y, int m, int d) noexcept {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t mp = m > 2 ? m - 3 : m + 9;
+  const std::int64_t doy = (153 * mp + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+constexpr bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+constexpr int days_in_month(std::int64_t y, int m) noexcept {
+  constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+inline bool parse_digits(std::string_view s, std::size_t pos, std::size_t count, int& out) noexcept {
+  if (pos + count > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + count; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+inline void put_digits(char* out, int value, int count) noexcept {
+  for (int i = count - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+}  // namespace detail
+
+/// Seconds since the Unix epoch, rounded down.
+inline std::int64_t to_unix_seconds(time_point t) noexcept {
+  return std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
+}
+
+/// The instant `seconds` after the Unix epoch.
+inline time_point from_unix_seconds(std::int64_t seconds) noexcept {
+  return time_point(std::chrono::duration_cast<clock::duration>(std::chrono::seconds(seconds)));
+}
+
+/// UTC calendar fields of a Unix time in seconds.
+inline civil_time to_civil(std::int64_t unix_seconds) noexcept {
+  std::int64_t days = unix_seconds / 86400;
+  std::int64_t rem = unix_seconds % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return civil_time{static_cast<int>(y), m, d, static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
+                    static_cast<int>(rem % 60)};
+}
+
+/// Unix seconds of a UTC calendar time (fields are not range-checked here).
+inline std::int64_t from_civil(const civil_time& c) noexcept {
+  return detail::days_from_civil(c.year, c.month, c.day) * 86400 + c.hour * 3600 + c.minute * 60 + c.second;
+}
+
+/// SigV4's timestamp, "YYYYMMDDTHHMMSSZ" (ISO 8601 basic format, UTC), as 16 characters.
+/// Its first 8 characters are the credential-scope date.
+struct amz_date {
+  std::array<char, 16> text;
+  /// The full "YYYYMMDDTHHMMSSZ".
+  std::string_view timestamp() const noexcept { return {text.data(), text.size()}; }
+  /// The "YYYYMMDD" date of the credential scope.
+  std::string_view date() const noexcept { return {text.data(), 8}; }
+};
+
+/// Formats `t` (UTC, whole seconds) as SigV4's x-amz-date. Years must be 0..9999.
+inline amz_date format_amz_date(time_point t) noexcept {
+  const civil_time c = to_civil(to_unix_seconds(t));
+  amz_date out{};
+  char* p = out.text.data();
+  detail::put_digits(p, c.year, 4);
+  detail::put_digits(p + 4, c.month, 2);
+  detail::put_digits(p + 6, c.day, 2);
+  p[8] = 'T';
+  detail::put_digits(p + 9, c.hour, 2);
+  detail::put_digits(p + 11, c.minute, 2);
+  detail::put_digits(p + 13, c.second, 2);
+  p[15] = 'Z';
+  return out;
+}
+
+/// Parses SigV4's "YYYYMMDDTHHMMSSZ". Returns nullopt when the text is not exactly that form
+/// or names an impossible date or time.
+inline std::optional<time_point> parse_amz_date(std::string_view text) noexcept {
+  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
+  civil_time c{};
+  if (!detail::parse_digits(text, 0, 4, c.year) || !detail::parse_digits(text, 4, 2, c.month) ||
+      !detail::parse_digits(text, 6, 2, c.day) || !detail::parse_digits(text, 9, 2, c.hour) ||
+      !detail::parse_digits(text, 11, 2, c.minute) || !detail::parse_digits(text, 13, 2, c.second))
+    return std::nullopt;
+  if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > detail::days_in_month(c.year, c.month) ||
+      c.hour > 23 || c.minute > 59 || c.second > 59)
+    return std::nullopt;
+  return from_unix_seconds(from_civil(c));
+}
+
+}  // namespace urlmint
+
+#endif  // URLMINT_TIME_HPP

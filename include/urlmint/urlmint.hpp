@@ -1,0 +1,17 @@
+#ifndef URLMINT_URLMINT_HPP
+#define URLMINT_URLMINT_HPP
+
+// The one include for signing: S3 presigned URLs and signed requests, CloudFront URLs,
+// credentials. Needs only OpenSSL's libcrypto. Sending requests (libcurl) is in
+// <urlmint/curl.hpp>, which this header deliberately does not include.
+
+#include "version.hpp"
+#include "error.hpp"
+#include "encoding.hpp"
+#include "crypto.hpp"
+#include "time.hpp"
+#include "credentials.hpp"
+#include "sigv4.hpp"
+#include "s3.hpp"
+
+#endif  // URLMINT_URLMINT_HPP

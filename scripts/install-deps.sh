@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing urlmint needs on Debian 12, only what is missing.
+# Usage: scripts/install-deps.sh [--with-swift]
+set -euo pipefail
+
+packages=(g++ clang libclang-rt-14-dev cmake ninja-build meson pkg-config libssl-dev libcurl4-openssl-dev
+          catch2 libbenchmark-dev curl python3 attr)
+if [[ "${1:-}" == "--with-swift" ]]; then
+  packages+=(swift swift-proxy swift-account swift-container swift-object)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, then builds and tests urlmint both ways.
+#   1. CMake + g++, -Werror, AddressSanitizer + UBSan: every test, including the integration
+#      tests against a real S3 server (OpenStack Swift's s3api) started on 127.0.0.1.
+#   2. Meson + clang, -Werror: every unit test again with the other compiler and build system.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=${URLMINT_JOBS:-$(nproc)}
+
+scripts/install-deps.sh --with-swift
+
+echo "== cmake + g++ + asan/ubsan ==" >&2
+cmake -S . -B build/test-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ \
+  -DURLMINT_WERROR=ON -DURLMINT_SANITIZE=address,undefined >/dev/null
+cmake --build build/test-asan -j "$jobs"
+
+swift_dir=""
+cleanup() {
+  if [[ -n "$swift_dir" ]]; then
+    scripts/swift-s3.sh stop "$swift_dir" || true
+    rm -rf "$swift_dir"
+  fi
+}
+trap cleanup EXIT
+if [[ -x scripts/swift-s3.sh ]]; then
+  swift_dir=$(mktemp -d /tmp/urlmint-swift.XXXXXX)
+  scripts/swift-s3.sh start "$swift_dir" >&2
+  # shellcheck disable=SC1091
+  source "$swift_dir/env"
+fi
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build/test-asan --output-on-failure -j "$jobs"
+
+echo "== meson + clang ==" >&2
+if [[ ! -f build/test-meson/build.ninja ]]; then
+  CXX=clang++ meson setup build/test-meson -Dwerror=true -Dbuildtype=debugoptimized >/dev/null
+fi
+meson compile -C build/test-meson -j "$jobs" >/dev/null
+meson test -C build/test-meson --print-errorlogs --num-processes "$jobs"
+
+echo "== all tests passed ==" >&2

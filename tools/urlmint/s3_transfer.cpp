@@ -1,0 +1,15 @@
+// Commands not implemented yet; each reports that clearly.
+
+#include "cli.hpp"
+
+namespace urlmint_cli {
+
+int cmd_s3_cp(args&) {
+  throw urlmint::error(urlmint::errc::not_supported, "this command is not implemented yet");
+}
+
+int cmd_s3_put_lifecycle(args&) {
+  throw urlmint::error(urlmint::errc::not_supported, "this command is not implemented yet");
+}
+
+}  // namespace urlmint_cli
