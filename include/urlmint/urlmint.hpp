@@ -13,5 +13,6 @@
 #include "credentials.hpp"
 #include "sigv4.hpp"
 #include "s3.hpp"
+#include "cloudfront.hpp"
 
 #endif  // URLMINT_URLMINT_HPP

@@ -1,0 +1,1099 @@
+#ifndef URLMINT_CLOUDFRONT_HPP
+#define URLMINT_CLOUDFRONT_HPP
+
+// Amazon CloudFront: plain URLs, signed URLs and signed cookies (canned and custom policies,
+// RSA and ECDSA P-256 keys, SHA-1 and SHA-256), invalidation requests and the S3 bucket
+// policy of an origin access control. Sans-IO like the rest of the library: keys are parsed
+// from PEM text (or a file, the only I/O here), signatures are computed with libcrypto, and
+// the invalidation is returned as a sigv4::signed_request for curl.hpp (or anything) to send.
+//
+// Signed URLs:     https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-signed-urls.html
+// Signed cookies:  https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-signed-cookies.html
+// Invalidations:   https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateInvalidation.html
+
+#include <openssl/core_names.h>  // OSSL_PKEY_PARAM_GROUP_NAME
+#include <openssl/evp.h>         // EVP_DigestSign, EVP_MD_fetch
+#include <openssl/objects.h>     // OBJ_nid2sn
+#include <openssl/pem.h>         // PEM_read_bio_PrivateKey_ex
+#include <openssl/rand.h>        // RAND_bytes (caller references)
+
+#include <algorithm>  // std::min
+#include <cstdint>    // std::int64_t, INT32_MAX
+#include <cstdio>     // std::FILE, std::fopen
+#include <cstring>    // std::memcpy
+#include <memory>     // std::shared_ptr, std::unique_ptr
+#include <optional>   // std::optional
+#include <string>
+#include <string_view>
+#include <utility>    // std::move
+#include <vector>
+
+#include "credentials.hpp"
+#include "crypto.hpp"
+#include "encoding.hpp"
+#include "error.hpp"
+#include "s3.hpp"
+#include "sigv4.hpp"
+#include "time.hpp"
+
+namespace urlmint {
+namespace cloudfront {
+
+// ---------------------------------------------------------------------------------------------
+// Names and constants.
+
+/// The digest of a CloudFront signature. SHA-1 is CloudFront's historical default (no
+/// Hash-Algorithm parameter); SHA-256 adds `Hash-Algorithm=SHA256` to the URL and
+/// `CloudFront-Hash-Algorithm=SHA256` to cookies.
+enum class hash_algorithm { sha1, sha256 };
+
+/// The kinds of key CloudFront key groups accept.
+enum class key_type {
+  rsa,         ///< RSA (PKCS#1 v1.5 signatures); CloudFront key groups take 2048-bit keys
+  ecdsa_p256,  ///< ECDSA on NIST P-256 (prime256v1), DER-encoded signatures
+};
+
+/// Which RSA sizes a private_key accepts.
+enum class rsa_key_size {
+  cloudfront_2048,  ///< exactly 2048 bits, the only size a CloudFront public key may have
+  any_from_1024,    ///< 1024 to 16384 bits: old legacy key pairs and published SDK test vectors
+};
+
+/// Query parameters CloudFront reserves for signed URLs; a URL to sign must not carry them.
+inline constexpr std::string_view reserved_query_names[] = {"Expires", "Policy", "Signature", "Key-Pair-Id",
+                                                            "Hash-Algorithm"};
+
+/// The CloudFront API endpoint (global; signed for us-east-1).
+inline constexpr std::string_view api_endpoint = "https://cloudfront.amazonaws.com";
+/// The API version in CloudFront request paths and XML namespaces.
+inline constexpr std::string_view api_version = "2020-05-31";
+/// Most paths one invalidation may list (CloudFront's quota for paths in progress).
+inline constexpr std::size_t max_invalidation_paths = 3000;
+
+/// "SHA1" or "SHA256", as in Hash-Algorithm.
+inline std::string_view to_string(hash_algorithm h) noexcept { return h == hash_algorithm::sha1 ? "SHA1" : "SHA256"; }
+
+/// Parses "SHA1" or "SHA256" (also "SHA-1"/"SHA-256", any case). Throws errc::invalid_argument.
+inline hash_algorithm parse_hash_algorithm(std::string_view text) {
+  const std::string t = sigv4::lowercase(text);
+  if (t == "sha1" || t == "sha-1") return hash_algorithm::sha1;
+  if (t == "sha256" || t == "sha-256") return hash_algorithm::sha256;
+  throw error(errc::invalid_argument,
+              "cloudfront: hash algorithm \"" + std::string(text) + "\" is unknown; use SHA1 or SHA256");
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudFront's base64.
+
+/// CloudFront's URL-safe base64 of `bytes`: standard base64 without line breaks, then
+/// '+' -> '-', '=' -> '_', '/' -> '~'.
+inline std::string base64_encode(std::string_view bytes) {
+  std::string out = urlmint::base64_encode(bytes);
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    else if (c == '=') c = '_';
+    else if (c == '/') c = '~';
+  }
+  return out;
+}
+
+/// Decodes CloudFront's base64 (the inverse of base64_encode). Returns nullopt on bad input.
+inline std::optional<std::string> base64_decode(std::string_view text) {
+  std::string standard(text);
+  for (char& c : standard) {
+    if (c == '-') c = '+';
+    else if (c == '_') c = '=';
+    else if (c == '~') c = '/';
+    else if (c == '+' || c == '=' || c == '/') return std::nullopt;
+  }
+  return urlmint::base64_decode(standard);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain URLs.
+
+/// The domain name alone, lowercased, from what users paste into configuration such as
+/// CLOUDFRONT_DOMAIN: "d111111abcdef8.cloudfront.net", "https://d111111abcdef8.cloudfront.net/"
+/// and "charts.example.com" are accepted (scheme and trailing slashes are stripped). Anything
+/// else (a path, a port, a query, another scheme, spaces) throws errc::invalid_argument with a
+/// message saying what to write.
+inline std::string normalize_domain(std::string_view text) {
+  const std::string original(text);
+  const auto bad = [&](const std::string& why) {
+    return error(errc::invalid_argument, "cloudfront: domain \"" + original + "\" " + why +
+                                             "; write only the domain name, e.g. d111111abcdef8.cloudfront.net");
+  };
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
+    text.remove_suffix(1);
+  const auto sep = text.find("://");
+  if (sep != std::string_view::npos) {
+    const std::string scheme = sigv4::lowercase(text.substr(0, sep));
+    if (scheme != "https" && scheme != "http") throw bad("has scheme \"" + scheme + "://\"");
+    text.remove_prefix(sep + 3);
+  }
+  while (!text.empty() && text.back() == '/') text.remove_suffix(1);
+  if (text.empty()) throw bad("is empty");
+  if (text.find('/') != std::string_view::npos) throw bad("contains a path");
+  if (text.find_first_of("?#") != std::string_view::npos) throw bad("contains a query or fragment");
+  if (text.find('@') != std::string_view::npos) throw bad("contains user info ('@')");
+  if (text.find(':') != std::string_view::npos) throw bad("contains a port or a second scheme");
+  std::string domain = sigv4::lowercase(text);
+  std::size_t label = 0;
+  for (std::size_t i = 0; i <= domain.size(); ++i) {
+    if (i == domain.size() || domain[i] == '.') {
+      if (label == 0 || label > 63) throw bad("has an empty or over-long label");
+      label = 0;
+      continue;
+    }
+    const char c = domain[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+      throw bad("contains '" + std::string(1, c) + "', which a host name cannot");
+    ++label;
+  }
+  if (domain.size() > 253) throw bad("is longer than 253 characters");
+  return domain;
+}
+
+/// Normalizes a distribution's origin path ("charts", "/charts/") to "/charts"; "" and "/" give "".
+inline std::string normalize_origin_path(std::string_view path) {
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  if (path.empty()) return {};
+  return "/" + std::string(path);
+}
+
+/// The public URL of an S3 object served by a distribution: "https://DOMAIN/KEY", the key
+/// encoded with S3's rules ('/' kept, space %20, '+' %2B, UTF-8 bytes as %XX).
+/// `domain` goes through normalize_domain. `origin_path` is the distribution's Origin Path
+/// (e.g. "/charts"): CloudFront prepends it to every request, so the key must start with it and
+/// it is left out of the URL ("charts/a.png" -> "https://DOMAIN/a.png"). Throws
+/// errc::invalid_argument for an empty, over-long or non-UTF-8 key, or a key outside the origin path.
+inline std::string object_url(std::string_view domain, std::string_view key, std::string_view origin_path = {}) {
+  const std::string host = normalize_domain(domain);
+  s3::validate_key(key);
+  const std::string prefix = normalize_origin_path(origin_path);
+  std::string_view path = key;
+  if (!prefix.empty()) {
+    const std::string_view want = std::string_view(prefix).substr(1);
+    if (path.size() <= want.size() || path.compare(0, want.size(), want) != 0 || path[want.size()] != '/')
+      throw error(errc::invalid_argument, "cloudfront: key \"" + std::string(key) + "\" is not under the origin path " +
+                                              prefix + "; CloudFront can only serve keys that start with \"" +
+                                              std::string(want) + "/\"");
+    path.remove_prefix(want.size() + 1);
+  }
+  std::string url;
+  url.reserve(8 + host.size() + 1 + path.size() * 3 / 2);
+  url.append("https://").append(host).append(1, '/');
+  uri_encode_to(url, path, slash_encoding::keep);
+  return url;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input checks shared by URLs, policies and cookies.
+
+namespace detail {
+
+struct bio_deleter {
+  void operator()(BIO* p) const noexcept { BIO_free(p); }
+};
+struct evp_md_deleter {
+  void operator()(EVP_MD* p) const noexcept { EVP_MD_free(p); }
+};
+using unique_bio = std::unique_ptr<BIO, bio_deleter>;
+
+// Bytes that may appear in a policy's Resource: printable ASCII except '"' and '\', which
+// would end or escape the JSON string (policy injection). Non-ASCII never matches CloudFront's
+// view of a request URL, which is percent-encoded.
+inline bool is_policy_safe(char ch) noexcept {
+  const auto c = static_cast<unsigned char>(ch);
+  return c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
+/// Throws errc::invalid_argument unless `url` can be signed: http:// or https://, a host, only
+/// printable ASCII without '"' or '\' (percent-encode the rest), no fragment, and none of the
+/// reserved_query_names in its query (case-insensitively). The query it has is kept and signed.
+inline void validate_url(std::string_view url) {
+  const std::string shown(url);
+  const auto bad = [&](const std::string& why) {
+    return error(errc::invalid_argument, "cloudfront: URL \"" + shown + "\" " + why);
+  };
+  const auto sep = url.find("://");
+  if (sep == std::string_view::npos)
+    throw bad("has no scheme; write it in full, e.g. https://d111111abcdef8.cloudfront.net/path/file.png");
+  const std::string scheme = sigv4::lowercase(url.substr(0, sep));
+  if (scheme != "https" && scheme != "http") throw bad("must start with https:// or http://");
+  const std::string_view rest = url.substr(sep + 3);
+  if (rest.empty() || rest.front() == '/') throw bad("has no host");
+  for (char c : url)
+    if (!detail::is_policy_safe(c))
+      throw bad("contains a space, quote, backslash, control or non-ASCII byte; percent-encode it (e.g. "
+                "cloudfront::object_url encodes keys)");
+  if (url.find('#') != std::string_view::npos) throw bad("has a #fragment; remove it (browsers never send it)");
+  const auto q = url.find('?');
+  if (q == std::string_view::npos) return;
+  std::string_view query = url.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const std::string_view name = pair.substr(0, pair.find('='));
+    for (std::string_view reserved : reserved_query_names)
+      if (detail::ascii_iequal(name, reserved))
+        throw bad("already has a " + std::string(reserved) +
+                  " query parameter, which CloudFront reserves for the signature; remove it (sign the unsigned URL)");
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+}
+
+/// Throws errc::invalid_argument unless `id` looks like a CloudFront public key ID (trusted key
+/// groups, "K...") or a legacy key pair ID ("APKA..."): 1 to 128 letters, digits, '_' or '-'.
+inline void validate_key_pair_id(std::string_view id) {
+  if (id.empty())
+    throw error(errc::invalid_argument,
+                "cloudfront: key pair ID is empty; pass the public key ID of your key group (K...) or a legacy "
+                "key pair ID (APKA...)");
+  if (id.size() > 128)
+    throw error(errc::invalid_argument, "cloudfront: key pair ID is longer than 128 characters; check it");
+  for (char c : id)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      throw error(errc::invalid_argument, "cloudfront: key pair ID \"" + std::string(id) +
+                                              "\" contains characters other than letters, digits, '_' and '-'; "
+                                              "copy the ID (K... or APKA...) from the CloudFront console");
+}
+
+/// Normalizes an IPv4 address or CIDR block for AWS:SourceIp: "192.0.2.7" becomes
+/// "192.0.2.7/32", "10.0.0.0/8" stays. CloudFront policies take one IPv4 CIDR only, so IPv6
+/// and anything malformed throw errc::invalid_argument.
+inline std::string normalize_source_ip(std::string_view text) {
+  const std::string shown(text);
+  const auto bad = [&](const std::string& why) {
+    return error(errc::invalid_argument, "cloudfront: IP address \"" + shown + "\" " + why);
+  };
+  if (text.find(':') != std::string_view::npos)
+    throw bad("is IPv6; CloudFront policies accept only one IPv4 address or CIDR block, e.g. 192.0.2.0/24");
+  const auto slash = text.find('/');
+  const std::string_view address = text.substr(0, slash);
+  int parts = 0;
+  std::size_t pos = 0;
+  while (pos <= address.size()) {
+    const auto dot = std::min(address.find('.', pos), address.size());
+    const std::string_view part = address.substr(pos, dot - pos);
+    if (part.empty() || part.size() > 3) throw bad("is not an IPv4 address like 192.0.2.7 or a CIDR like 192.0.2.0/24");
+    int v = 0;
+    for (char c : part) {
+      if (c < '0' || c > '9') throw bad("is not an IPv4 address like 192.0.2.7 or a CIDR like 192.0.2.0/24");
+      v = v * 10 + (c - '0');
+    }
+    if (v > 255) throw bad("has a part above 255");
+    if (part.size() > 1 && part[0] == '0') throw bad("has a part with a leading zero; write it without");
+    ++parts;
+    pos = dot + 1;
+  }
+  if (parts != 4) throw bad("is not an IPv4 address like 192.0.2.7 or a CIDR like 192.0.2.0/24");
+  if (slash == std::string_view::npos) return std::string(address) + "/32";
+  const std::string_view bits = text.substr(slash + 1);
+  if (bits.empty() || bits.size() > 2) throw bad("has a prefix length that is not 0 to 32");
+  int n = 0;
+  for (char c : bits) {
+    if (c < '0' || c > '9') throw bad("has a prefix length that is not 0 to 32");
+    n = n * 10 + (c - '0');
+  }
+  if (n > 32 || (bits.size() > 1 && bits[0] == '0')) throw bad("has a prefix length that is not 0 to 32");
+  return std::string(text);
+}
+
+/// Whether `url` matches a policy Resource with CloudFront's wildcards: '*' matches any run
+/// of characters (also none), '?' exactly one. Case-sensitive, over the whole URL and query.
+inline bool wildcard_match(std::string_view pattern, std::string_view url) noexcept {
+  std::size_t p = 0, u = 0;
+  std::size_t star = std::string_view::npos, resume = 0;
+  while (u < url.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == url[u])) {
+      ++p;
+      ++u;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = u;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      u = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policies.
+
+/// A custom policy: one statement for `resource` with its conditions.
+/// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-creating-signed-url-custom-policy.html
+struct policy {
+  /// The URL (or pattern with '*' and '?') the signature is good for, e.g.
+  /// "https://d111111abcdef8.cloudfront.net/charts/*". Printable ASCII without '"' or '\'.
+  std::string resource;
+  /// The signature stops working at this instant (whole seconds; required).
+  time_point date_less_than;
+  /// The signature starts working at this instant (optional).
+  std::optional<time_point> date_greater_than;
+  /// One IPv4 address or CIDR block the viewer must come from ("192.0.2.0/24"; a bare address
+  /// becomes /32). IPv6 is not accepted by CloudFront policies.
+  std::optional<std::string> ip_address;
+};
+
+/// The canned policy CloudFront rebuilds from a URL with Expires: exactly
+/// {"Statement":[{"Resource":"URL","Condition":{"DateLessThan":{"AWS:EpochTime":N}}}]}.
+/// Any other byte makes the signature fail, so this is byte-for-byte what botocore writes.
+inline std::string canned_policy_json(std::string_view url, time_point expires) {
+  std::string out;
+  out.reserve(url.size() + 96);
+  out.append(R"({"Statement":[{"Resource":")").append(url);
+  out.append(R"(","Condition":{"DateLessThan":{"AWS:EpochTime":)");
+  out.append(std::to_string(to_unix_seconds(expires))).append("}}}]}");
+  return out;
+}
+
+/// Throws errc::invalid_argument when `p` cannot make a valid policy: an empty or unsafe
+/// resource (no scheme, '"', '\', spaces, control or non-ASCII bytes), a start not before
+/// the expiry, negative times, or a bad ip_address.
+inline void validate(const policy& p) {
+  if (p.resource.empty())
+    throw error(errc::invalid_argument, "cloudfront: policy resource is empty; set it to a URL or pattern, "
+                                        "e.g. https://d111111abcdef8.cloudfront.net/charts/*");
+  for (char c : p.resource)
+    if (!detail::is_policy_safe(c))
+      throw error(errc::invalid_argument,
+                  "cloudfront: policy resource \"" + p.resource +
+                      "\" contains a quote, backslash, space, control or non-ASCII byte; percent-encode it");
+  if (p.resource.find("://") == std::string::npos && p.resource != "*")
+    throw error(errc::invalid_argument, "cloudfront: policy resource \"" + p.resource +
+                                            "\" has no scheme; write it as https://DOMAIN/PATH (wildcards allowed)");
+  if (to_unix_seconds(p.date_less_than) <= 0)
+    throw error(errc::invalid_argument, "cloudfront: expiry (DateLessThan) must be after 1970-01-01");
+  if (p.date_greater_than) {
+    if (to_unix_seconds(*p.date_greater_than) < 0)
+      throw error(errc::invalid_argument, "cloudfront: start time (DateGreaterThan) must not be before 1970-01-01");
+    if (to_unix_seconds(*p.date_greater_than) >= to_unix_seconds(p.date_less_than))
+      throw error(errc::invalid_argument,
+                  "cloudfront: the active date (DateGreaterThan, " + std::to_string(to_unix_seconds(*p.date_greater_than)) +
+                      ") must be before the expiration (DateLessThan, " +
+                      std::to_string(to_unix_seconds(p.date_less_than)) + ")");
+  }
+  if (p.ip_address) (void)normalize_source_ip(*p.ip_address);
+}
+
+/// The compact JSON of a custom policy, conditions in botocore's order (DateLessThan,
+/// IpAddress, DateGreaterThan), so the output is byte-identical to botocore's build_policy().
+inline std::string policy_json(const policy& p) {
+  validate(p);
+  std::string out;
+  out.reserve(p.resource.size() + 192);
+  out.append(R"({"Statement":[{"Resource":")").append(p.resource);
+  out.append(R"(","Condition":{"DateLessThan":{"AWS:EpochTime":)").append(std::to_string(to_unix_seconds(p.date_less_than)));
+  out.append("}");
+  if (p.ip_address)
+    out.append(R"(,"IpAddress":{"AWS:SourceIp":")").append(normalize_source_ip(*p.ip_address)).append("\"}");
+  if (p.date_greater_than)
+    out.append(R"(,"DateGreaterThan":{"AWS:EpochTime":)")
+        .append(std::to_string(to_unix_seconds(*p.date_greater_than)))
+        .append("}");
+  out.append("}}]}");
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private keys and signatures.
+
+/// Options for loading a private key.
+struct key_options {
+  /// RSA sizes to accept; CloudFront public keys are RSA-2048 (or ECDSA P-256).
+  rsa_key_size rsa_size = rsa_key_size::cloudfront_2048;
+  /// An OpenSSL property query for the digests and the key, e.g. "fips=yes" to insist on a
+  /// FIPS provider. Empty: OpenSSL's defaults.
+  std::string properties;
+};
+
+/// A CloudFront signing key: RSA or ECDSA P-256, parsed once from PEM (PKCS#1 "RSA PRIVATE
+/// KEY", SEC1 "EC PRIVATE KEY" or PKCS#8 "PRIVATE KEY" / "ENCRYPTED PRIVATE KEY", optionally
+/// passphrase-protected). Parsing costs about as much as one RSA signature, so load once and
+/// share: the object is immutable, cheap to copy (the key is reference-counted) and may sign
+/// from many threads at once.
+class private_key {
+ public:
+  /// Parses a PEM private key. Throws errc::key (with what to do) for garbage, a public key or
+  /// certificate, a missing or wrong passphrase, or a key CloudFront cannot use (DSA, Ed25519,
+  /// curves other than P-256, RSA sizes outside `opts.rsa_size`). The key text is never echoed.
+  static private_key from_pem(std::string_view pem, std::string_view passphrase = {}, const key_options& opts = {}) {
+    return private_key(pem, passphrase, opts, "PEM text");
+  }
+
+  /// Reads and parses a PEM file (see from_pem). Throws errc::io when it cannot be read. The
+  /// file's bytes are wiped from memory after parsing.
+  static private_key from_file(const std::string& path, std::string_view passphrase = {},
+                               const key_options& opts = {}) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr)
+      throw error(errc::io, "cloudfront: cannot open private key file \"" + path +
+                                "\"; check the path (the AWS CLI's file:// prefix is accepted by the CLI) and permissions");
+    std::string pem;
+    char buffer[4096];
+    std::size_t n;
+    bool too_big = false;
+    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
+      pem.append(buffer, n);
+      if (pem.size() > (1u << 20)) {
+        too_big = true;
+        break;
+      }
+    }
+    const bool failed = std::ferror(f) != 0;
+    std::fclose(f);
+    secure_wipe(buffer, sizeof buffer);
+    const auto wipe = [&] { secure_wipe(pem.data(), pem.capacity()); };
+    if (failed || too_big) {
+      wipe();
+      throw error(errc::io, "cloudfront: cannot read private key file \"" + path + "\"" +
+                                (too_big ? " (larger than 1 MiB; is it really a PEM key?)" : "; check permissions"));
+    }
+    try {
+      private_key key(pem, passphrase, opts, "file \"" + path + "\"");
+      wipe();
+      return key;
+    } catch (...) {
+      wipe();
+      throw;
+    }
+  }
+
+  /// RSA or ECDSA P-256.
+  key_type type() const noexcept { return type_; }
+  /// The key size in bits (2048 for CloudFront RSA keys, 256 for P-256).
+  int bits() const noexcept { return bits_; }
+  /// The OpenSSL property query the key was loaded with.
+  const std::string& properties() const noexcept { return properties_; }
+  /// The OpenSSL key, for callers that need more (e.g. to export the public key). Never null.
+  EVP_PKEY* get() const noexcept { return pkey_.get(); }
+
+ private:
+  private_key(std::string_view pem, std::string_view passphrase, const key_options& opts, const std::string& where);
+
+  std::shared_ptr<EVP_PKEY> pkey_;
+  key_type type_ = key_type::rsa;
+  int bits_ = 0;
+  std::string properties_;
+};
+
+namespace detail {
+
+struct passphrase_source {
+  std::string_view text;
+  bool asked = false;
+};
+
+// OpenSSL's PEM password callback: hands over the caller's passphrase, or refuses (-1) so an
+// encrypted key without one fails instead of prompting on the terminal.
+inline int pem_passphrase_callback(char* buf, int size, int /*rwflag*/, void* user) noexcept {
+  auto* src = static_cast<passphrase_source*>(user);
+  src->asked = true;
+  if (src->text.empty() || src->text.size() > static_cast<std::size_t>(size)) return -1;
+  std::memcpy(buf, src->text.data(), src->text.size());
+  return static_cast<int>(src->text.size());
+}
+
+inline std::string pem_label(std::string_view pem) {
+  const auto begin = pem.find("-----BEGIN ");
+  if (begin == std::string_view::npos) return {};
+  const auto end = pem.find("-----", begin + 11);
+  if (end == std::string_view::npos) return {};
+  return std::string(pem.substr(begin + 11, end - begin - 11));
+}
+
+}  // namespace detail
+
+inline private_key::private_key(std::string_view pem, std::string_view passphrase, const key_options& opts,
+                                const std::string& where)
+    : properties_(opts.properties) {
+  const auto fail = [&](const std::string& why) { return error(errc::key, "cloudfront: private key in " + where + " " + why); };
+  const std::string label = detail::pem_label(pem);
+  if (label.empty())
+    throw fail("is not PEM; expected a block starting with -----BEGIN PRIVATE KEY----- or "
+               "-----BEGIN RSA PRIVATE KEY-----");
+  if (label.find("PUBLIC KEY") != std::string::npos || label == "CERTIFICATE")
+    throw fail("holds a " + label + ", not a private key; pass the private key CloudFront's public key was made from");
+  const bool encrypted = label == "ENCRYPTED PRIVATE KEY" || pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
+  if (encrypted && passphrase.empty())
+    throw fail("is encrypted; supply its passphrase (--passphrase / URLMINT_CLOUDFRONT_KEY_PASSPHRASE)");
+  if (pem.size() > static_cast<std::size_t>(INT32_MAX)) throw fail("is too large");
+  detail::unique_bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) throw error(errc::crypto, "cloudfront: BIO_new_mem_buf failed: " + urlmint::detail::openssl_errors());
+  detail::passphrase_source src{passphrase};
+  EVP_PKEY* raw = PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, detail::pem_passphrase_callback, &src, nullptr,
+                                             properties_.empty() ? nullptr : properties_.c_str());
+  urlmint::detail::unique_evp_pkey key(raw);
+  if (!key) {
+    const std::string why = urlmint::detail::openssl_errors();
+    if (encrypted) throw fail("could not be decrypted; the passphrase is wrong (or the key is corrupt)");
+    throw fail("could not be parsed (" + label + "): " + (why.empty() ? "no details from OpenSSL" : why));
+  }
+  urlmint::detail::openssl_errors();  // drop anything the decoders left behind
+  const int id = EVP_PKEY_get_base_id(key.get());
+  bits_ = EVP_PKEY_get_bits(key.get());
+  if (id == EVP_PKEY_RSA) {
+    type_ = key_type::rsa;
+    const bool ok = opts.rsa_size == rsa_key_size::cloudfront_2048 ? bits_ == 2048 : (bits_ >= 1024 && bits_ <= 16384);
+    if (!ok)
+      throw fail("is RSA-" + std::to_string(bits_) + "; CloudFront public keys are RSA-2048 or ECDSA P-256, so "
+                 "create one with: openssl genrsa -out private_key.pem 2048");
+  } else if (id == EVP_PKEY_EC) {
+    char group[80] = {};
+    std::size_t len = 0;
+    if (EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1)
+      throw fail("is an EC key without a named curve; CloudFront accepts ECDSA keys on P-256 (prime256v1) only");
+    const std::string_view name(group, len);
+    if (name != "prime256v1" && name != "P-256" && name != "secp256r1")
+      throw fail("is an EC key on curve " + std::string(name) +
+                 "; CloudFront accepts ECDSA keys on P-256 only: openssl ecparam -name prime256v1 -genkey");
+    type_ = key_type::ecdsa_p256;
+  } else {
+    const char* kind = OBJ_nid2sn(id);
+    throw fail(std::string("is a ") + (kind != nullptr ? kind : "non-RSA, non-EC") +
+               " key; CloudFront signs with RSA (2048-bit) or ECDSA (P-256) keys only");
+  }
+  pkey_ = std::shared_ptr<EVP_PKEY>(key.release(), urlmint::detail::evp_pkey_deleter{});
+}
+
+/// Raw signature bytes of `message` under `key` with `hash`: PKCS#1 v1.5 for RSA, DER-encoded
+/// (r, s) for ECDSA. Throws errc::crypto when OpenSSL refuses (for SHA-1, typically a system
+/// crypto policy such as RHEL 9's DEFAULT or a FIPS provider: the message names SHA-256 as the
+/// fix). Never returns an empty signature.
+inline std::string sign_message(const private_key& key, std::string_view message, hash_algorithm hash,
+                                const EVP_MD* md = nullptr) {
+  const auto refuse = [&](const std::string& step) {
+    const std::string why = urlmint::detail::openssl_errors();
+    if (hash == hash_algorithm::sha1)
+      return error(errc::crypto, "cloudfront: OpenSSL refused a SHA-1 signature (" + step + (why.empty() ? "" : ": " + why) +
+                                     "); this system's crypto policy probably forbids SHA-1 signatures. Sign with "
+                                     "SHA-256 instead: --hash-algorithm SHA256 (hash_algorithm::sha256), which "
+                                     "CloudFront accepts");
+    return error(errc::crypto, "cloudfront: OpenSSL could not sign with SHA-256 (" + step +
+                                   (why.empty() ? "" : ": " + why) + ")");
+  };
+  std::unique_ptr<EVP_MD, detail::evp_md_deleter> fetched;
+  if (md == nullptr) {
+    fetched.reset(EVP_MD_fetch(nullptr, hash == hash_algorithm::sha1 ? "SHA1" : "SHA256",
+                               key.properties().empty() ? nullptr : key.properties().c_str()));
+    if (!fetched) throw refuse("EVP_MD_fetch");
+    md = fetched.get();
+  }
+  urlmint::detail::unique_evp_md_ctx ctx(EVP_MD_CTX_new());
+  if (!ctx) throw error(errc::crypto, "cloudfront: EVP_MD_CTX_new failed: " + urlmint::detail::openssl_errors());
+  if (EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, key.get()) != 1) throw refuse("EVP_DigestSignInit");
+  std::size_t size = 0;
+  const auto* data = reinterpret_cast<const unsigned char*>(message.data());
+  if (EVP_DigestSign(ctx.get(), nullptr, &size, data, message.size()) != 1 || size == 0)
+    throw refuse("EVP_DigestSign (size)");
+  std::string signature(size, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &size, data, message.size()) != 1 ||
+      size == 0)
+    throw refuse("EVP_DigestSign");
+  signature.resize(size);
+  return signature;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed URLs and cookies.
+
+/// One cookie: name and value (no attributes).
+struct cookie {
+  std::string name;
+  std::string value;
+};
+
+/// SameSite attribute of a cookie.
+enum class same_site { unset, strict, lax, none };
+
+/// Attributes for the Set-Cookie lines of signed cookies; the caller decides them.
+struct cookie_attributes {
+  std::string domain;                ///< e.g. "d111111abcdef8.cloudfront.net" or ".example.com"; empty: none
+  std::string path = "/";            ///< empty: none
+  bool secure = true;                ///< CloudFront serves signed content over HTTPS
+  bool http_only = true;             ///< keep the signature away from scripts
+  same_site site = same_site::unset;
+  std::optional<std::int64_t> max_age;  ///< seconds; empty: a session cookie
+};
+
+/// The value of a Set-Cookie header for `c` with `attrs`:
+/// "CloudFront-Policy=...; Domain=...; Path=/; Secure; HttpOnly; SameSite=Lax".
+/// Throws errc::invalid_argument for attributes that would break the header or that browsers
+/// reject (SameSite=None without Secure).
+inline std::string set_cookie_value(const cookie& c, const cookie_attributes& attrs) {
+  for (std::string_view field : {std::string_view(attrs.domain), std::string_view(attrs.path)})
+    for (char ch : field)
+      if (ch == ';' || static_cast<unsigned char>(ch) < 0x21 || static_cast<unsigned char>(ch) >= 0x7f)
+        throw error(errc::invalid_argument, "cloudfront: cookie Domain/Path \"" + std::string(field) +
+                                                "\" contains ';', whitespace or non-ASCII; remove it");
+  if (attrs.site == same_site::none && !attrs.secure)
+    throw error(errc::invalid_argument, "cloudfront: SameSite=None needs Secure (browsers drop it otherwise)");
+  std::string out;
+  out.reserve(c.name.size() + c.value.size() + 96);
+  out.append(c.name).append(1, '=').append(c.value);
+  if (!attrs.domain.empty()) out.append("; Domain=").append(attrs.domain);
+  if (!attrs.path.empty()) out.append("; Path=").append(attrs.path);
+  if (attrs.max_age) out.append("; Max-Age=").append(std::to_string(*attrs.max_age));
+  if (attrs.secure) out.append("; Secure");
+  if (attrs.http_only) out.append("; HttpOnly");
+  switch (attrs.site) {
+    case same_site::unset: break;
+    case same_site::strict: out.append("; SameSite=Strict"); break;
+    case same_site::lax: out.append("; SameSite=Lax"); break;
+    case same_site::none: out.append("; SameSite=None"); break;
+  }
+  return out;
+}
+
+/// Parses "Strict", "Lax" or "None" (any case). Throws errc::invalid_argument.
+inline same_site parse_same_site(std::string_view text) {
+  const std::string t = sigv4::lowercase(text);
+  if (t == "strict") return same_site::strict;
+  if (t == "lax") return same_site::lax;
+  if (t == "none") return same_site::none;
+  throw error(errc::invalid_argument, "cloudfront: SameSite \"" + std::string(text) + "\" is unknown; use Strict, Lax or None");
+}
+
+/// A custom policy signed once, to be appended to any number of URLs it covers ("sign once,
+/// append to many"): with a wildcard resource such as "https://DOMAIN/charts/*", one RSA
+/// signature serves every chart, and append_to() costs only string work. Immutable; shareable.
+class signed_policy {
+ public:
+  signed_policy(std::string resource, std::string json, std::string signature_b64, std::string key_pair_id,
+                hash_algorithm hash)
+      : resource_(std::move(resource)),
+        json_(std::move(json)),
+        encoded_(cloudfront::base64_encode(json_)),
+        signature_(std::move(signature_b64)),
+        key_pair_id_(std::move(key_pair_id)),
+        hash_(hash) {
+    query_.reserve(encoded_.size() + signature_.size() + key_pair_id_.size() + 64);
+    query_.append("Policy=").append(encoded_).append("&Signature=").append(signature_);
+    query_.append("&Key-Pair-Id=").append(key_pair_id_);
+    if (hash_ == hash_algorithm::sha256) query_.append("&Hash-Algorithm=SHA256");
+  }
+
+  /// The policy's Resource (URL or wildcard pattern).
+  const std::string& resource() const noexcept { return resource_; }
+  /// The policy JSON that was signed.
+  const std::string& policy_json() const noexcept { return json_; }
+  /// The policy in CloudFront base64 (the Policy parameter / CloudFront-Policy cookie).
+  const std::string& encoded_policy() const noexcept { return encoded_; }
+  /// The signature in CloudFront base64.
+  const std::string& signature() const noexcept { return signature_; }
+  /// The key pair ID.
+  const std::string& key_pair_id() const noexcept { return key_pair_id_; }
+  /// The hash the signature used.
+  hash_algorithm hash() const noexcept { return hash_; }
+  /// "Policy=...&Signature=...&Key-Pair-Id=...[&Hash-Algorithm=SHA256]".
+  const std::string& query() const noexcept { return query_; }
+
+  /// Whether the policy's resource pattern matches `url` (see wildcard_match).
+  bool covers(std::string_view url) const noexcept { return wildcard_match(resource_, url); }
+
+  /// `url` with the signed query appended (after '?' or '&'). Throws errc::invalid_argument
+  /// when the URL is not signable (validate_url) or the policy does not cover it, since
+  /// CloudFront would answer 403.
+  std::string append_to(std::string_view url) const {
+    validate_url(url);
+    if (!covers(url))
+      throw error(errc::invalid_argument, "cloudfront: URL \"" + std::string(url) + "\" is not covered by the policy resource \"" +
+                                              resource_ + "\"; sign a policy whose resource matches it");
+    std::string out;
+    out.reserve(url.size() + 1 + query_.size());
+    out.append(url).append(1, url.find('?') == std::string_view::npos ? '?' : '&').append(query_);
+    return out;
+  }
+
+  /// The signed cookies: CloudFront-Policy, CloudFront-Signature, CloudFront-Key-Pair-Id and,
+  /// for SHA-256, CloudFront-Hash-Algorithm.
+  std::vector<cookie> cookies() const {
+    std::vector<cookie> out{{"CloudFront-Policy", encoded_},
+                            {"CloudFront-Signature", signature_},
+                            {"CloudFront-Key-Pair-Id", key_pair_id_}};
+    if (hash_ == hash_algorithm::sha256) out.push_back({"CloudFront-Hash-Algorithm", "SHA256"});
+    return out;
+  }
+
+ private:
+  std::string resource_;
+  std::string json_;
+  std::string encoded_;
+  std::string signature_;
+  std::string key_pair_id_;
+  hash_algorithm hash_;
+  std::string query_;
+};
+
+/// Signs CloudFront URLs and cookies with one key, key pair ID and hash. Construct once (the
+/// digest is fetched here) and share: every method is const and thread-safe.
+class signer {
+ public:
+  /// Throws errc::invalid_argument for a bad key pair ID, and errc::crypto when this system
+  /// cannot sign with `hash` at all (e.g. SHA-1 under a FIPS provider: use SHA-256).
+  signer(std::string_view key_pair_id, private_key key, hash_algorithm hash = hash_algorithm::sha1)
+      : key_pair_id_(key_pair_id), key_(std::move(key)), hash_(hash) {
+    validate_key_pair_id(key_pair_id_);
+    md_.reset(EVP_MD_fetch(nullptr, hash == hash_algorithm::sha1 ? "SHA1" : "SHA256",
+                           key_.properties().empty() ? nullptr : key_.properties().c_str()),
+              detail::evp_md_deleter{});
+    if (!md_) {
+      urlmint::detail::openssl_errors();
+      throw error(errc::crypto, hash == hash_algorithm::sha1
+                                    ? "cloudfront: this system's OpenSSL offers no SHA-1 for signatures (crypto "
+                                      "policy or FIPS provider); sign with SHA-256 instead: --hash-algorithm SHA256 "
+                                      "(hash_algorithm::sha256), which CloudFront accepts"
+                                    : "cloudfront: this system's OpenSSL offers no SHA-256 digest");
+    }
+  }
+
+  /// The key pair ID written into URLs and cookies.
+  const std::string& key_pair_id() const noexcept { return key_pair_id_; }
+  /// The signature's hash.
+  hash_algorithm hash() const noexcept { return hash_; }
+  /// The private key.
+  const private_key& key() const noexcept { return key_; }
+
+  /// Raw signature bytes of `message` (see sign_message).
+  std::string sign_bytes(std::string_view message) const { return sign_message(key_, message, hash_, md_.get()); }
+
+  /// A canned-policy signed URL: `url` + Expires, Signature, Key-Pair-Id (+ Hash-Algorithm=SHA256).
+  /// The URL's own query is kept and signed. Throws errc::invalid_argument for an unsignable
+  /// URL (validate_url) or an expiry not after 1970.
+  std::string sign_url(std::string_view url, time_point expires) const {
+    validate_url(url);
+    const std::int64_t seconds = to_unix_seconds(expires);
+    if (seconds <= 0) throw error(errc::invalid_argument, "cloudfront: expiry must be after 1970-01-01");
+    const std::string signature = cloudfront::base64_encode(sign_bytes(canned_policy_json(url, expires)));
+    const std::string when = std::to_string(seconds);
+    std::string out;
+    out.reserve(url.size() + signature.size() + key_pair_id_.size() + 72);
+    out.append(url).append(1, url.find('?') == std::string_view::npos ? '?' : '&');
+    out.append("Expires=").append(when).append("&Signature=").append(signature);
+    out.append("&Key-Pair-Id=").append(key_pair_id_);
+    if (hash_ == hash_algorithm::sha256) out.append("&Hash-Algorithm=SHA256");
+    return out;
+  }
+
+  /// Signs a custom policy once; append it to every URL it covers with signed_policy::append_to.
+  signed_policy sign_policy(const policy& p) const {
+    std::string json = policy_json(p);
+    std::string signature = cloudfront::base64_encode(sign_bytes(json));
+    return signed_policy(p.resource, std::move(json), std::move(signature), key_pair_id_, hash_);
+  }
+
+  /// A custom-policy signed URL for `url`. An empty p.resource means the URL itself.
+  std::string sign_url(std::string_view url, policy p) const {
+    if (p.resource.empty()) p.resource.assign(url);
+    return sign_policy(p).append_to(url);
+  }
+
+  /// Canned-policy cookies for exactly `url`: CloudFront-Expires, CloudFront-Signature,
+  /// CloudFront-Key-Pair-Id (+ CloudFront-Hash-Algorithm=SHA256).
+  std::vector<cookie> canned_cookies(std::string_view url, time_point expires) const {
+    validate_url(url);
+    const std::int64_t seconds = to_unix_seconds(expires);
+    if (seconds <= 0) throw error(errc::invalid_argument, "cloudfront: expiry must be after 1970-01-01");
+    std::vector<cookie> out{{"CloudFront-Expires", std::to_string(seconds)},
+                            {"CloudFront-Signature", cloudfront::base64_encode(sign_bytes(canned_policy_json(url, expires)))},
+                            {"CloudFront-Key-Pair-Id", key_pair_id_}};
+    if (hash_ == hash_algorithm::sha256) out.push_back({"CloudFront-Hash-Algorithm", "SHA256"});
+    return out;
+  }
+
+  /// Custom-policy cookies (typically for a wildcard resource).
+  std::vector<cookie> policy_cookies(const policy& p) const { return sign_policy(p).cookies(); }
+
+ private:
+  std::string key_pair_id_;
+  private_key key_;
+  hash_algorithm hash_;
+  std::shared_ptr<EVP_MD> md_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Times as the AWS CLI's `cloudfront sign` takes them.
+
+/// Parses a time as `aws cloudfront sign` accepts it: epoch seconds ("1767290400"), a UTC date
+/// ("2026-01-01", also "2016-1-1"), a UTC date and time ("2026-01-01T10:00:00", 'T' or a
+/// space, seconds optional, an optional 'Z'), or one with an offset ("...+02:00", "-0530").
+/// Returns nullopt for anything else or an impossible date; years 1970..9999.
+inline std::optional<time_point> parse_when(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  bool all_digits = true;
+  for (char c : text) all_digits = all_digits && c >= '0' && c <= '9';
+  if (all_digits) {
+    if (text.size() > 12) return std::nullopt;
+    std::int64_t v = 0;
+    for (char c : text) v = v * 10 + (c - '0');
+    if (v > 253402300799) return std::nullopt;
+    return from_unix_seconds(v);
+  }
+  std::size_t pos = 0;
+  const auto number = [&](std::size_t min_digits, std::size_t max_digits, int& out) {
+    std::size_t n = 0;
+    int v = 0;
+    while (pos < text.size() && n < max_digits && text[pos] >= '0' && text[pos] <= '9') {
+      v = v * 10 + (text[pos] - '0');
+      ++pos;
+      ++n;
+    }
+    out = v;
+    return n >= min_digits;
+  };
+  const auto expect = [&](char c) {
+    if (pos < text.size() && text[pos] == c) {
+      ++pos;
+      return true;
+    }
+    return false;
+  };
+  civil_time c{};
+  if (!number(4, 4, c.year) || !expect('-') || !number(1, 2, c.month) || !expect('-') || !number(1, 2, c.day))
+    return std::nullopt;
+  if (pos < text.size() && (text[pos] == 'T' || text[pos] == 't' || text[pos] == ' ')) {
+    ++pos;
+    if (!number(2, 2, c.hour) || !expect(':') || !number(2, 2, c.minute)) return std::nullopt;
+    if (expect(':') && !number(2, 2, c.second)) return std::nullopt;
+  }
+  int offset_seconds = 0;
+  if (pos < text.size()) {
+    if (text[pos] == 'Z' || text[pos] == 'z') {
+      ++pos;
+    } else if (text[pos] == '+' || text[pos] == '-') {
+      const int sign = text[pos] == '+' ? 1 : -1;
+      ++pos;
+      int oh = 0, om = 0;
+      if (!number(2, 2, oh)) return std::nullopt;
+      if (expect(':')) {
+        if (!number(2, 2, om)) return std::nullopt;
+      } else if (pos < text.size() && !number(2, 2, om)) {
+        return std::nullopt;
+      }
+      if (oh > 23 || om > 59) return std::nullopt;
+      offset_seconds = sign * (oh * 3600 + om * 60);
+    }
+  }
+  if (pos != text.size()) return std::nullopt;
+  if (c.year < 1970 || c.month < 1 || c.month > 12 || c.day < 1 ||
+      c.day > urlmint::detail::days_in_month(c.year, c.month) || c.hour > 23 || c.minute > 59 || c.second > 59)
+    return std::nullopt;
+  return from_unix_seconds(from_civil(c) - offset_seconds);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invalidations (sans-IO: a signed request and its body).
+
+/// Throws errc::invalid_argument unless `id` looks like a distribution ID: 'E' then 1 to 31
+/// uppercase letters or digits (e.g. "EDFDVBD6EXAMPLE").
+inline void validate_distribution_id(std::string_view id) {
+  bool ok = id.size() >= 2 && id.size() <= 32 && id[0] == 'E';
+  for (char c : id) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+  if (!ok)
+    throw error(errc::invalid_argument, "cloudfront: distribution ID \"" + std::string(id) +
+                                            "\" is malformed; it starts with E and has only uppercase letters and "
+                                            "digits, e.g. EDFDVBD6EXAMPLE (see the CloudFront console)");
+}
+
+/// Escapes the five XML special characters of `text`.
+inline std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+/// A caller reference unique per call: "urlmint-<unix seconds>-<16 random hex digits>".
+/// CloudFront uses it to make CreateInvalidation idempotent, so a retry must reuse it.
+inline std::string make_caller_reference(time_point now) {
+  unsigned char random[8];
+  if (RAND_bytes(random, sizeof random) != 1)
+    throw error(errc::crypto, "cloudfront: RAND_bytes failed: " + urlmint::detail::openssl_errors());
+  return "urlmint-" + std::to_string(to_unix_seconds(now)) + "-" + hex_encode(random, sizeof random);
+}
+
+/// The InvalidationBatch XML for `paths`. Each path starts with '/' ('*' allowed at the end,
+/// e.g. "/charts/*"); paths are XML-escaped but not otherwise changed. Throws
+/// errc::invalid_argument for no paths, too many, a path without a leading '/', control bytes
+/// or an empty caller reference.
+inline std::string invalidation_batch_xml(const std::vector<std::string>& paths, std::string_view caller_reference) {
+  if (paths.empty())
+    throw error(errc::invalid_argument, "cloudfront: no paths to invalidate; give at least one, e.g. /charts/*");
+  if (paths.size() > max_invalidation_paths)
+    throw error(errc::invalid_argument, "cloudfront: " + std::to_string(paths.size()) +
+                                            " paths in one invalidation; CloudFront takes at most 3000 (use wildcards)");
+  if (caller_reference.empty())
+    throw error(errc::invalid_argument, "cloudfront: caller reference is empty; use make_caller_reference()");
+  for (const auto& p : paths) {
+    if (p.empty() || p[0] != '/')
+      throw error(errc::invalid_argument,
+                  "cloudfront: invalidation path \"" + p + "\" must start with '/', e.g. /charts/*");
+    for (char c : p)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        throw error(errc::invalid_argument, "cloudfront: invalidation path contains a control character; remove it");
+  }
+  std::string xml;
+  xml.append(R"(<?xml version="1.0" encoding="UTF-8"?>)");
+  xml.append(R"(<InvalidationBatch xmlns="http://cloudfront.amazonaws.com/doc/)").append(api_version).append("/\">");
+  xml.append("<Paths><Quantity>").append(std::to_string(paths.size())).append("</Quantity><Items>");
+  for (const auto& p : paths) xml.append("<Path>").append(xml_escape(p)).append("</Path>");
+  xml.append("</Items></Paths><CallerReference>").append(xml_escape(caller_reference));
+  xml.append("</CallerReference></InvalidationBatch>");
+  return xml;
+}
+
+/// A request to send and its body.
+struct invalidation_request {
+  sigv4::signed_request request;  ///< POST .../distribution/ID/invalidation with Authorization
+  std::string body;               ///< the InvalidationBatch XML
+};
+
+/// Builds and signs CreateInvalidation (SigV4, service "cloudfront", region us-east-1) for
+/// `distribution_id` at `now`. `endpoint_url` defaults to AWS; a test server such as
+/// "http://127.0.0.1:8080" works too. Nothing is sent.
+inline invalidation_request create_invalidation(const credentials& creds, std::string_view distribution_id,
+                                                const std::vector<std::string>& paths,
+                                                std::string_view caller_reference, time_point now,
+                                                std::string_view endpoint_url = api_endpoint) {
+  validate_distribution_id(distribution_id);
+  const s3::endpoint ep = s3::parse_endpoint(endpoint_url.empty() ? api_endpoint : endpoint_url);
+  invalidation_request out;
+  out.body = invalidation_batch_xml(paths, caller_reference);
+  sigv4::request req;
+  req.method = "POST";
+  req.scheme = ep.scheme;
+  req.host = ep.authority();
+  req.path = ep.base_path + "/" + std::string(api_version) + "/distribution/" + std::string(distribution_id) +
+             "/invalidation";
+  req.headers = {{"Content-Type", "application/xml"}};
+  req.payload_hash = sha256_hex(out.body);
+  sigv4::params p;
+  p.region = "us-east-1";
+  p.service = "cloudfront";
+  p.time = now;
+  p.path = sigv4::path_encoding::normalize_and_double_encode;
+  out.request = sigv4::sign(req, creds, p);
+  return out;
+}
+
+/// What CreateInvalidation answered.
+struct invalidation {
+  std::string id;           ///< e.g. "I2J0I21PCUYOIK"
+  std::string status;       ///< "InProgress" or "Completed"
+  std::string create_time;  ///< ISO 8601, as CloudFront wrote it
+};
+
+namespace detail {
+
+inline std::string xml_text(std::string_view xml, std::string_view tag) {
+  const std::string open = "<" + std::string(tag) + ">";
+  const std::string close = "</" + std::string(tag) + ">";
+  const auto b = xml.find(open);
+  if (b == std::string_view::npos) return {};
+  const auto e = xml.find(close, b + open.size());
+  if (e == std::string_view::npos) return {};
+  return std::string(xml.substr(b + open.size(), e - b - open.size()));
+}
+
+}  // namespace detail
+
+/// Reads an HTTP answer to CreateInvalidation. 201 gives the invalidation; any other status
+/// throws errc::service with CloudFront's error code and message (or errc::signature_mismatch
+/// for SignatureDoesNotMatch).
+inline invalidation parse_invalidation_response(long status, std::string_view body) {
+  if (status == 201 || status == 200) {
+    invalidation inv{detail::xml_text(body, "Id"), detail::xml_text(body, "Status"), detail::xml_text(body, "CreateTime")};
+    if (inv.id.empty())
+      throw error(errc::service, "cloudfront: HTTP " + std::to_string(status) + " without an invalidation Id in the body");
+    return inv;
+  }
+  const std::string code = detail::xml_text(body, "Code");
+  std::string message = detail::xml_text(body, "Message");
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  throw error(code == "SignatureDoesNotMatch" ? errc::signature_mismatch : errc::service,
+              "cloudfront: CreateInvalidation failed with HTTP " + std::to_string(status) +
+                  (code.empty() ? std::string() : " " + code) + (message.empty() ? std::string() : ": " + message));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The S3 bucket policy of an origin access control.
+
+/// Throws errc::invalid_argument unless `id` is 12 digits (an AWS account ID).
+inline void validate_account_id(std::string_view id) {
+  bool ok = id.size() == 12;
+  for (char c : id) ok = ok && c >= '0' && c <= '9';
+  if (!ok)
+    throw error(errc::invalid_argument, "cloudfront: account ID \"" + std::string(id) +
+                                            "\" must be 12 digits, e.g. 123456789012 (aws sts get-caller-identity)");
+}
+
+/// The bucket policy that lets distribution `distribution_id` of account `account_id` read
+/// `bucket` through an origin access control (OAC), formatted as the CloudFront console shows it.
+/// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+inline std::string oac_bucket_policy(std::string_view bucket, std::string_view account_id,
+                                     std::string_view distribution_id) {
+  const std::string problem = s3::aws_bucket_name_problem(bucket);
+  if (!problem.empty())
+    throw error(errc::invalid_argument, "cloudfront: bucket name \"" + std::string(bucket) + "\" " + problem);
+  validate_account_id(account_id);
+  validate_distribution_id(distribution_id);
+  std::string out;
+  out.append("{\n");
+  out.append("    \"Version\": \"2012-10-17\",\n");
+  out.append("    \"Statement\": [\n");
+  out.append("        {\n");
+  out.append("            \"Sid\": \"AllowCloudFrontServicePrincipal\",\n");
+  out.append("            \"Effect\": \"Allow\",\n");
+  out.append("            \"Principal\": {\n");
+  out.append("                \"Service\": \"cloudfront.amazonaws.com\"\n");
+  out.append("            },\n");
+  out.append("            \"Action\": \"s3:GetObject\",\n");
+  out.append("            \"Resource\": \"arn:aws:s3:::").append(bucket).append("/*\",\n");
+  out.append("            \"Condition\": {\n");
+  out.append("                \"StringEquals\": {\n");
+  out.append("                    \"AWS:SourceArn\": \"arn:aws:cloudfront::").append(account_id);
+  out.append(":distribution/").append(distribution_id).append("\"\n");
+  out.append("                }\n");
+  out.append("            }\n");
+  out.append("        }\n");
+  out.append("    ]\n");
+  out.append("}\n");
+  return out;
+}
+
+}  // namespace cloudfront
+}  // namespace urlmint
+
+#endif  // URLMINT_CLOUDFRONT_HPP
