@@ -1,0 +1,349 @@
+#ifndef URLMINT_CURL_HPP
+#define URLMINT_CURL_HPP
+
+// The HTTP client: sends a sigv4::signed_request with libcurl and returns the status, headers
+// and body. The only urlmint header that includes <curl/curl.h>; urlmint.hpp never includes it,
+// so signing-only users need no libcurl. It signs nothing and retries nothing: s3_client.hpp
+// does both, because a retry must be re-signed.
+
+#include <curl/curl.h>
+
+#include <algorithm>   // std::min
+#include <chrono>      // std::chrono::milliseconds
+#include <cstdint>     // std::uint64_t
+#include <cstring>     // std::memcpy
+#include <exception>   // std::exception_ptr
+#include <functional>  // std::function
+#include <memory>      // std::unique_ptr
+#include <optional>    // std::optional
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "error.hpp"
+#include "sigv4.hpp"
+#include "version.hpp"
+
+namespace urlmint {
+namespace curl {
+
+namespace detail {
+
+struct easy_deleter {
+  void operator()(CURL* p) const noexcept { curl_easy_cleanup(p); }
+};
+struct slist_deleter {
+  void operator()(curl_slist* p) const noexcept { curl_slist_free_all(p); }
+};
+using unique_easy = std::unique_ptr<CURL, easy_deleter>;
+using unique_slist = std::unique_ptr<curl_slist, slist_deleter>;
+
+inline void append_header(unique_slist& list, const std::string& line) {
+  curl_slist* next = curl_slist_append(list.get(), line.c_str());
+  if (next == nullptr) throw error(errc::transport, "curl: out of memory building request headers");
+  (void)list.release();  // curl_slist_append returned the same list head, now owned by `next`
+  list.reset(next);
+}
+
+// The URL without its query: presigned URLs carry signatures and session tokens there, and
+// error messages must not.
+inline std::string redact_url(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
+
+}  // namespace detail
+
+/// Bodies at least this large are sent with "Expect: 100-continue", so a server that rejects
+/// the request (403, 404, 301) answers before the body is sent; smaller ones go at once.
+inline constexpr std::uint64_t expect_continue_threshold = 1024 * 1024;
+
+/// Client settings.
+struct options {
+  std::chrono::milliseconds connect_timeout{10000};  ///< TCP + TLS connect, milliseconds
+  std::chrono::milliseconds total_timeout{300000};   ///< a whole exchange, milliseconds (0: none)
+  bool verify_tls = true;                            ///< check the server's certificate and host name
+  std::string user_agent;                            ///< empty: "urlmint/VERSION"
+};
+
+/// One HTTP answer. Redirects are not followed, so 301/307 come back as they are.
+struct response {
+  long status = 0;                      ///< HTTP status code
+  std::vector<sigv4::header> headers;   ///< of the final answer (not of a 100 Continue)
+  std::string body;                     ///< the body (error bodies too, when streaming a download)
+  /// The first header named `name` (case-insensitive), or nullopt.
+  std::optional<std::string> header(std::string_view name) const {
+    const std::string lower = sigv4::lowercase(name);
+    for (const auto& h : headers)
+      if (sigv4::lowercase(h.name) == lower) return h.value;
+    return std::nullopt;
+  }
+};
+
+/// A request body read in pieces, so files are never held in memory whole.
+struct body_source {
+  std::uint64_t size = 0;  ///< exact byte count (sent as Content-Length)
+  /// Fills up to `capacity` bytes at `buffer`; returns the count (0 only at the end).
+  /// Throwing aborts the transfer and the exception reaches the caller of send().
+  std::function<std::size_t(char* buffer, std::size_t capacity)> read;
+};
+
+/// Receives a response body in pieces (successful answers only; an error answer's body goes
+/// to response::body). Throwing aborts the transfer.
+using body_sink = std::function<void(const char* data, std::size_t size)>;
+
+/// Progress of one exchange: bytes sent and received so far. Return false to abort.
+using progress_callback = std::function<bool(std::uint64_t sent, std::uint64_t received)>;
+
+/// RAII for curl_global_init / curl_global_cleanup. Create one in main() before any client and
+/// keep it until every client is gone; libcurl's global state is not thread-safe to set up.
+class global {
+ public:
+  global() {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      throw error(errc::transport, "curl: curl_global_init failed; libcurl or its TLS library cannot start");
+  }
+  ~global() { curl_global_cleanup(); }
+  global(const global&) = delete;
+  global& operator=(const global&) = delete;
+};
+
+/// An HTTP client holding one reusable curl handle, so consecutive requests to the same host
+/// reuse the connection. Not thread-safe: use one client per thread. HTTP/1.1 or HTTP/2 as
+/// curl negotiates; TLS verification on by default; redirects are not followed.
+class client {
+ public:
+  /// Throws errc::transport when libcurl cannot create a handle.
+  explicit client(options opts = {}) : opts_(std::move(opts)), easy_(curl_easy_init()) {
+    if (!easy_) throw error(errc::transport, "curl: curl_easy_init failed; is curl::global alive?");
+    if (opts_.user_agent.empty()) opts_.user_agent = std::string("urlmint/") + version;
+  }
+
+  /// The settings in use.
+  const options& settings() const noexcept { return opts_; }
+
+  /// Sends `req` with `body` (may be empty) and returns the answer, whatever its status.
+  /// Throws errc::transport on connection errors, TLS errors and timeouts.
+  response send(const sigv4::signed_request& req, std::string_view body = {}) {
+    std::size_t offset = 0;
+    body_source src;
+    src.size = body.size();
+    src.read = [&](char* buf, std::size_t cap) {
+      const std::size_t n = std::min(cap, body.size() - offset);
+      std::memcpy(buf, body.data() + offset, n);
+      offset += n;
+      return n;
+    };
+    return perform(req, body.empty() ? nullptr : &src, nullptr, nullptr);
+  }
+
+  /// Sends `req` with a streamed body; `progress` (optional) sees the bytes sent.
+  response send(const sigv4::signed_request& req, const body_source& body,
+                const progress_callback& progress = nullptr) {
+    return perform(req, &body, nullptr, &progress);
+  }
+
+  /// Sends `req` (no body) and streams a 2xx answer's body to `sink` instead of
+  /// response::body; other statuses keep their (error) body in response::body.
+  response receive(const sigv4::signed_request& req, const body_sink& sink,
+                   const progress_callback& progress = nullptr) {
+    return perform(req, nullptr, &sink, &progress);
+  }
+
+ private:
+  struct exchange {
+    const body_source* source = nullptr;
+    const body_sink* sink = nullptr;
+    const progress_callback* progress = nullptr;
+    response resp;
+    std::exception_ptr failure;  // an exception thrown by a callback, rethrown after perform
+    bool aborted = false;        // the progress callback asked to stop
+  };
+
+  static std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
+    auto* x = static_cast<exchange*>(user);
+    try {
+      return x->source->read(buffer, size * count);
+    } catch (...) {
+      x->failure = std::current_exception();
+      return CURL_READFUNC_ABORT;
+    }
+  }
+
+  static std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* x = static_cast<exchange*>(user);
+    const std::size_t n = size * count;
+    try {
+      if (x->sink != nullptr && *x->sink && x->resp.status >= 200 && x->resp.status < 300)
+        (*x->sink)(data, n);
+      else
+        x->resp.body.append(data, n);
+    } catch (...) {
+      x->failure = std::current_exception();
+      return 0;  // anything but n aborts the transfer
+    }
+    return n;
+  }
+
+  static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* x = static_cast<exchange*>(user);
+    const std::size_t n = size * count;
+    std::string_view line(data, n);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.substr(0, 5) == "HTTP/") {
+      // A new status line (after 100 Continue, or an interim answer): start over.
+      x->resp.headers.clear();
+      const auto sp = line.find(' ');
+      long status = 0;
+      for (std::size_t i = sp == std::string_view::npos ? line.size() : sp + 1;
+           i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
+        status = status * 10 + (line[i] - '0');
+      x->resp.status = status;
+      return n;
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return n;
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    x->resp.headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
+    return n;
+  }
+
+  static int on_progress(void* user, curl_off_t, curl_off_t now_received, curl_off_t, curl_off_t now_sent) {
+    auto* x = static_cast<exchange*>(user);
+    try {
+      if (!(*x->progress)(static_cast<std::uint64_t>(now_sent), static_cast<std::uint64_t>(now_received))) {
+        x->aborted = true;
+        return 1;
+      }
+    } catch (...) {
+      x->failure = std::current_exception();
+      return 1;
+    }
+    return 0;
+  }
+
+  template <typename T>
+  void set(CURLoption option, T value) {
+    const CURLcode rc = curl_easy_setopt(easy_.get(), option, value);
+    if (rc != CURLE_OK)
+      throw error(errc::transport, std::string("curl: setting an option failed: ") + curl_easy_strerror(rc));
+  }
+
+  response perform(const sigv4::signed_request& req, const body_source* source, const body_sink* sink,
+                   const progress_callback* progress) {
+    // curl_easy_reset clears every option but keeps the connection cache, so the next request
+    // to the same host reuses the open connection.
+    curl_easy_reset(easy_.get());
+    exchange x;
+    x.source = source;
+    x.sink = sink;
+    x.progress = progress != nullptr && *progress ? progress : nullptr;
+    char errbuf[CURL_ERROR_SIZE] = {0};
+
+    set(CURLOPT_URL, req.url.c_str());
+    set(CURLOPT_PATH_AS_IS, 1L);  // S3 signs the path as sent: never let curl squash "./" or "../"
+    set(CURLOPT_ERRORBUFFER, errbuf);
+    set(CURLOPT_NOSIGNAL, 1L);    // no SIGALRM for DNS timeouts: clients may run on many threads
+    set(CURLOPT_USERAGENT, opts_.user_agent.c_str());
+    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts_.connect_timeout.count()));
+    set(CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.total_timeout.count()));
+    set(CURLOPT_SSL_VERIFYPEER, opts_.verify_tls ? 1L : 0L);
+    set(CURLOPT_SSL_VERIFYHOST, opts_.verify_tls ? 2L : 0L);
+    set(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect names another region; s3_client reports it
+    set(CURLOPT_PROTOCOLS_STR, "http,https");
+    set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    set(CURLOPT_HEADERFUNCTION, &client::on_header);
+    set(CURLOPT_HEADERDATA, static_cast<void*>(&x));
+    set(CURLOPT_WRITEFUNCTION, &client::on_write);
+    set(CURLOPT_WRITEDATA, static_cast<void*>(&x));
+    if (x.progress != nullptr) {
+      set(CURLOPT_NOPROGRESS, 0L);
+      set(CURLOPT_XFERINFOFUNCTION, &client::on_progress);
+      set(CURLOPT_XFERINFODATA, static_cast<void*>(&x));
+    }
+
+    detail::unique_slist headers;
+    bool has_content_type = false;
+    for (const auto& h : req.headers) {
+      if (sigv4::lowercase(h.name) == "content-type") has_content_type = true;
+      // "Name;" is curl's way to send a header with an empty value ("Name:" would remove it).
+      detail::append_header(headers, h.value.empty() ? h.name + ";" : h.name + ": " + h.value);
+    }
+
+    const std::uint64_t body_size = source != nullptr ? source->size : 0;
+    if (req.method == "GET") {
+      set(CURLOPT_HTTPGET, 1L);
+    } else if (req.method == "HEAD") {
+      set(CURLOPT_NOBODY, 1L);
+    } else if (req.method == "PUT") {
+      set(CURLOPT_UPLOAD, 1L);
+      set(CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body_size));
+    } else if (req.method == "POST") {
+      set(CURLOPT_POST, 1L);
+      set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body_size));
+      // curl would add "Content-Type: application/x-www-form-urlencoded" to a POST.
+      if (!has_content_type) detail::append_header(headers, "Content-Type:");
+    } else {
+      set(CURLOPT_CUSTOMREQUEST, req.method.c_str());
+      if (body_size > 0) {
+        set(CURLOPT_UPLOAD, 1L);
+        set(CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body_size));
+      }
+    }
+    if (req.method == "PUT" || req.method == "POST" || body_size > 0) {
+      static const body_source empty_source{0, [](char*, std::size_t) -> std::size_t { return 0; }};
+      if (source == nullptr) x.source = &empty_source;
+      set(CURLOPT_READFUNCTION, &client::on_read);
+      set(CURLOPT_READDATA, static_cast<void*>(&x));
+      // Small bodies skip the 100-continue round trip; large ones wait (up to 1 s) for the
+      // server's go-ahead so a rejection does not cost the whole upload.
+      detail::append_header(headers, body_size >= expect_continue_threshold ? "Expect: 100-continue" : "Expect:");
+    }
+    set(CURLOPT_HTTPHEADER, headers.get());
+
+    const CURLcode rc = curl_easy_perform(easy_.get());
+    if (x.failure) std::rethrow_exception(x.failure);
+    if (x.aborted) throw error(errc::transport, "curl: " + req.method + " " + detail::redact_url(req.url) +
+                                                    " was cancelled by the progress callback");
+    if (rc != CURLE_OK) throw transport_error(req, rc, errbuf);
+    long status = 0;
+    curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &status);
+    if (status != 0) x.resp.status = status;
+    return std::move(x.resp);
+  }
+
+  error transport_error(const sigv4::signed_request& req, CURLcode rc, const char* errbuf) const {
+    std::string msg = "curl: " + req.method + " " + detail::redact_url(req.url) + " failed: " + curl_easy_strerror(rc);
+    if (errbuf[0] != '\0') msg += std::string(" (") + errbuf + ")";
+    switch (rc) {
+      case CURLE_COULDNT_CONNECT:
+        msg += "; is the server running, and are the endpoint URL and port right?";
+        break;
+      case CURLE_COULDNT_RESOLVE_HOST:
+        msg += "; check the endpoint host name and your DNS";
+        break;
+      case CURLE_OPERATION_TIMEDOUT:
+        msg += "; the server did not answer in time: check the endpoint or raise the timeout";
+        break;
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CACERT_BADFILE:
+        msg += "; the server's TLS certificate was not trusted: check the endpoint host name and CA bundle";
+        break;
+      case CURLE_WEIRD_SERVER_REPLY:
+      case CURLE_UNSUPPORTED_PROTOCOL:
+        msg += "; the endpoint did not answer with HTTP: is it really an S3 server?";
+        break;
+      default:
+        break;
+    }
+    for (char& c : msg)
+      if (c == '\n' || c == '\r') c = ' ';
+    return error(errc::transport, msg);
+  }
+
+  options opts_;
+  detail::unique_easy easy_;
+};
+
+}  // namespace curl
+}  // namespace urlmint
+
+#endif  // URLMINT_CURL_HPP
