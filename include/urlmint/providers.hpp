@@ -1,0 +1,1483 @@
+#ifndef URLMINT_PROVIDERS_HPP
+#define URLMINT_PROVIDERS_HPP
+
+// Where credentials come from, in the AWS CLI's order: explicit credentials, the environment,
+// web identity (STS AssumeRoleWithWebIdentity), the shared credentials and config files
+// (profiles, credential_process), ECS container credentials, EC2 instance metadata (IMDSv2).
+// Then a thread-safe provider that caches temporary credentials and refreshes them before
+// they expire, once however many threads ask.
+//
+// Libcrypto only: the sources that speak HTTP (STS, ECS, IMDS) go through an injectable
+// `providers::transport`; <urlmint/providers_curl.hpp> plugs the curl client into it.
+// Everything that builds a request or parses a response is a pure function, testable alone.
+// https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html
+
+#include <sys/stat.h>  // stat: tell a missing shared file from an unreadable one
+#include <sys/wait.h>  // WIFEXITED, WEXITSTATUS: credential_process exit status
+
+#include <algorithm>   // std::min
+#include <atomic>      // std::atomic
+#include <chrono>      // std::chrono::seconds
+#include <cstdint>     // std::int64_t
+#include <cstdio>      // popen, fread: credential_process
+#include <cstdlib>     // std::getenv
+#include <fstream>     // std::ifstream: the shared files and token files
+#include <functional>  // std::function
+#include <map>         // std::map
+#include <memory>      // std::shared_ptr
+#include <mutex>       // std::mutex
+#include <optional>    // std::optional
+#include <sstream>     // std::ostringstream
+#include <string>
+#include <string_view>
+#include <utility>     // std::move, std::pair
+#include <vector>
+
+#include "credentials.hpp"
+#include "crypto.hpp"
+#include "encoding.hpp"
+#include "error.hpp"
+#include "sigv4.hpp"
+#include "time.hpp"
+
+namespace urlmint {
+namespace providers {
+
+// ---------------------------------------------------------------------------------------------
+// Injectable edges: environment, HTTP, processes.
+
+/// Looks up an environment variable; nullopt when unset or empty. Tests pass a map instead
+/// of the process environment.
+using environment = std::function<std::optional<std::string>(const std::string& name)>;
+
+/// The process environment (getenv). Empty values count as unset, as the AWS CLI treats them.
+inline std::optional<std::string> process_environment(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+/// One HTTP request from a credentials source. `headers` and `body` may carry a token
+/// (IMDS token, container authorization, web identity token): transports must not log them.
+struct http_request {
+  std::string method = "GET";
+  std::string url;                             ///< "http://127.0.0.1:1338/latest/api/token"
+  std::vector<sigv4::header> headers;
+  std::string body;
+  std::chrono::milliseconds connect_timeout{1000};  ///< metadata endpoints: 1 s so laptops do not hang
+  std::chrono::milliseconds total_timeout{3000};    ///< whole exchange
+};
+
+/// The answer to an http_request. `body` may carry credentials; it is wiped after parsing.
+struct http_response {
+  long status = 0;
+  std::string body;
+};
+
+/// Sends one request and returns the response, whatever its status. Throws
+/// urlmint::error(errc::transport) when no response arrives (refused, unreachable, timeout);
+/// the message must not contain the request's headers or body.
+using transport = std::function<http_response(const http_request&)>;
+
+/// What a credential_process run produced.
+struct process_result {
+  int exit_status = 0;  ///< the exit code, or -1 when the process did not exit normally
+  std::string output;   ///< its standard output (up to 1 MiB); holds secrets, wiped after parsing
+};
+
+/// Runs a credential_process command line and captures its stdout.
+using process_runner = std::function<process_result(const std::string& command)>;
+
+namespace detail {
+
+inline void wipe(std::string& s) noexcept {
+  secure_wipe(s.data(), s.capacity());
+  s.clear();
+}
+
+// pclose() is the only way to reap a popen() child, so the deleter is where it happens.
+struct pipe_closer {
+  void operator()(std::FILE* f) const noexcept { ::pclose(f); }
+};
+using unique_pipe = std::unique_ptr<std::FILE, pipe_closer>;
+
+}  // namespace detail
+
+/// The default process_runner: runs `command` with /bin/sh -c (the AWS CLI splits it shell-style
+/// too), stderr passed through, stdout captured up to 1 MiB. Throws errc::io when it cannot start.
+inline process_result run_shell_command(const std::string& command) {
+  std::fflush(nullptr);  // a child inherits unflushed stdio buffers otherwise
+  detail::unique_pipe pipe(::popen(command.c_str(), "r"));
+  if (!pipe)
+    throw error(errc::io, "credential_process: cannot start the command; check that it exists and is executable");
+  process_result result;
+  constexpr std::size_t limit = std::size_t(1) << 20;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0) {
+    if (result.output.size() + n > limit) break;
+    result.output.append(buffer, n);
+  }
+  secure_wipe(buffer, sizeof buffer);
+  const int status = ::pclose(pipe.release());
+  result.exit_status = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small parsers: ISO 8601 times, flat JSON objects, STS's XML, INI files.
+
+/// Parses an ISO 8601 UTC time as AWS writes Expiration: "2026-11-25T21:00:00Z", with optional
+/// fractional seconds and a "Z", "+HH:MM" or "-HH:MM" offset. Returns nullopt for anything else.
+inline std::optional<time_point> parse_iso8601(std::string_view text) noexcept {
+  civil_time c{};
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
+      text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  if (!urlmint::detail::parse_digits(text, 0, 4, c.year) || !urlmint::detail::parse_digits(text, 5, 2, c.month) ||
+      !urlmint::detail::parse_digits(text, 8, 2, c.day) || !urlmint::detail::parse_digits(text, 11, 2, c.hour) ||
+      !urlmint::detail::parse_digits(text, 14, 2, c.minute) || !urlmint::detail::parse_digits(text, 17, 2, c.second))
+    return std::nullopt;
+  if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > urlmint::detail::days_in_month(c.year, c.month) || c.hour > 23 ||
+      c.minute > 59 || c.second > 60)
+    return std::nullopt;
+  std::size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    const std::size_t start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == start) return std::nullopt;
+  }
+  std::int64_t offset = 0;
+  const std::string_view zone = text.substr(pos);
+  if (zone == "Z" || zone == "z") {
+    offset = 0;
+  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+    int oh = 0, om = 0;
+    if (!urlmint::detail::parse_digits(zone, 1, 2, oh) || !urlmint::detail::parse_digits(zone, 4, 2, om) || oh > 23 || om > 59)
+      return std::nullopt;
+    offset = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+  } else {
+    return std::nullopt;
+  }
+  if (c.second == 60) c.second = 59;  // a leap second: the credential is good until the minute ends anyway
+  return from_unix_seconds(from_civil(c) - offset);
+}
+
+/// Formats `t` as "YYYY-MM-DDTHH:MM:SSZ" (for messages and the CLI).
+inline std::string format_iso8601(time_point t) {
+  const civil_time c = to_civil(to_unix_seconds(t));
+  char out[21];
+  urlmint::detail::put_digits(out, c.year, 4);
+  out[4] = '-';
+  urlmint::detail::put_digits(out + 5, c.month, 2);
+  out[7] = '-';
+  urlmint::detail::put_digits(out + 8, c.day, 2);
+  out[10] = 'T';
+  urlmint::detail::put_digits(out + 11, c.hour, 2);
+  out[13] = ':';
+  urlmint::detail::put_digits(out + 14, c.minute, 2);
+  out[16] = ':';
+  urlmint::detail::put_digits(out + 17, c.second, 2);
+  out[19] = 'Z';
+  out[20] = '\0';
+  return std::string(out, 20);
+}
+
+/// One top-level member of a JSON object, as parse_json_object returns it.
+struct json_member {
+  enum class kind { string, number, boolean, null, nested };
+  kind type = kind::null;
+  secret_string text;  ///< the decoded string, or the literal number / true / false; empty when nested
+};
+
+/// The top-level members of a JSON object, by name.
+using json_object = std::map<std::string, json_member>;
+
+namespace detail {
+
+// A strict JSON reader (RFC 8259) that keeps only the top level of one object: credential
+// documents are flat, and nested values are checked for syntax and dropped.
+class json_reader {
+ public:
+  explicit json_reader(std::string_view text) : s_(text) {}
+
+  bool parse(json_object& out) {
+    skip_ws();
+    if (!parse_object(&out, 0)) return false;
+    skip_ws();
+    return pos_ == s_.size();
+  }
+  std::size_t position() const noexcept { return pos_; }
+
+ private:
+  void skip_ws() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+  }
+  bool eat(char c) {
+    skip_ws();
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  static void append_utf8(std::string& out, unsigned long cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  bool hex4(unsigned long& v) {
+    if (pos_ + 4 > s_.size()) return false;
+    v = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char c = s_[pos_++];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= static_cast<unsigned long>(c - '0');
+      else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned long>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned long>(c - 'A' + 10);
+      else return false;
+    }
+    return true;
+  }
+  bool parse_string(std::string& out) {
+    skip_ws();
+    if (pos_ >= s_.size() || s_[pos_] != '"') return false;
+    ++pos_;
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_++];
+      if (c == '"') return true;
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (pos_ >= s_.size()) return false;
+      const char e = s_[pos_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          unsigned long cp;
+          if (!hex4(cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            unsigned long low;
+            if (pos_ + 2 > s_.size() || s_[pos_] != '\\' || s_[pos_ + 1] != 'u') return false;
+            pos_ += 2;
+            if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return false;
+          }
+          append_utf8(out, cp);
+          break;
+        }
+        default:
+          return false;
+      }
+    }
+    return false;
+  }
+  bool parse_number(std::string& out) {
+    const std::size_t start = pos_;
+    if (pos_ < s_.size() && s_[pos_] == '-') ++pos_;
+    const auto digits = [&] {
+      const std::size_t d = pos_;
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+      return pos_ - d;
+    };
+    if (pos_ < s_.size() && s_[pos_] == '0') ++pos_;
+    else if (digits() == 0) return false;
+    if (pos_ < s_.size() && s_[pos_] == '.') {
+      ++pos_;
+      if (digits() == 0) return false;
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      if (digits() == 0) return false;
+    }
+    out.assign(s_.substr(start, pos_ - start));
+    return true;
+  }
+  bool parse_literal(std::string_view word) {
+    if (s_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+  // Parses any value; fills `member` when given (top level), else only checks it.
+  bool parse_value(json_member* member, int depth) {
+    skip_ws();
+    if (pos_ >= s_.size() || depth > 32) return false;
+    const char c = s_[pos_];
+    std::string text;
+    json_member::kind k;
+    if (c == '{') {
+      if (!parse_object(nullptr, depth + 1)) return false;
+      k = json_member::kind::nested;
+    } else if (c == '[') {
+      ++pos_;
+      if (!eat(']')) {
+        do {
+          if (!parse_value(nullptr, depth + 1)) return false;
+        } while (eat(','));
+        if (!eat(']')) return false;
+      }
+      k = json_member::kind::nested;
+    } else if (c == '"') {
+      if (!parse_string(text)) return false;
+      k = json_member::kind::string;
+    } else if (c == 't' || c == 'f') {
+      if (!parse_literal(c == 't' ? "true" : "false")) return false;
+      text = c == 't' ? "true" : "false";
+      k = json_member::kind::boolean;
+    } else if (c == 'n') {
+      if (!parse_literal("null")) return false;
+      k = json_member::kind::null;
+    } else {
+      if (!parse_number(text)) return false;
+      k = json_member::kind::number;
+    }
+    if (member != nullptr) {
+      member->type = k;
+      member->text = secret_string(text);
+    }
+    wipe(text);
+    return true;
+  }
+  bool parse_object(json_object* out, int depth) {
+    if (!eat('{')) return false;
+    if (eat('}')) return true;
+    do {
+      std::string name;
+      if (!parse_string(name) || !eat(':')) return false;
+      json_member m;
+      if (!parse_value(out != nullptr ? &m : nullptr, depth)) return false;
+      if (out != nullptr) {
+        if (out->count(name) != 0) return false;  // a duplicate key is ambiguous: which secret wins?
+        (*out)[name] = std::move(m);
+      }
+    } while (eat(','));
+    return eat('}');
+  }
+
+  std::string_view s_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace detail
+
+/// Parses a JSON object and returns its top-level members. Throws errc::invalid_credentials
+/// naming `source` and the byte offset (never the text, which may hold secrets) when `text` is
+/// not exactly one valid JSON object or repeats a member name.
+inline json_object parse_json_object(std::string_view text, std::string_view source) {
+  json_object out;
+  detail::json_reader reader(text);
+  if (!reader.parse(out))
+    throw error(errc::invalid_credentials, std::string(source) + ": response is not a valid JSON object (error near byte " +
+                                               std::to_string(reader.position()) + ")");
+  return out;
+}
+
+namespace detail {
+
+inline std::string xml_unescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out += s[i];
+      continue;
+    }
+    const auto semi = s.find(';', i);
+    if (semi == std::string_view::npos) {
+      out += s[i];
+      continue;
+    }
+    const std::string_view entity = s.substr(i + 1, semi - i - 1);
+    if (entity == "amp") out += '&';
+    else if (entity == "lt") out += '<';
+    else if (entity == "gt") out += '>';
+    else if (entity == "quot") out += '"';
+    else if (entity == "apos") out += '\'';
+    else if (entity.size() > 1 && entity[0] == '#') {
+      unsigned long cp = 0;
+      const bool hex = entity[1] == 'x' || entity[1] == 'X';
+      for (std::size_t k = hex ? 2 : 1; k < entity.size(); ++k) {
+        const char c = entity[k];
+        int d = -1;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+        else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+        if (d < 0 || cp > 0x10FFFF) {
+          cp = 0x110000;
+          break;
+        }
+        cp = cp * (hex ? 16 : 10) + static_cast<unsigned long>(d);
+      }
+      if (cp > 0x10FFFF) {
+        out.append(s.substr(i, semi - i + 1));
+        i = semi;
+        continue;
+      }
+      std::string utf8;
+      if (cp < 0x80) {
+        utf8 += static_cast<char>(cp);
+      } else if (cp < 0x800) {
+        utf8 += static_cast<char>(0xC0 | (cp >> 6));
+        utf8 += static_cast<char>(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        utf8 += static_cast<char>(0xE0 | (cp >> 12));
+        utf8 += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        utf8 += static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        utf8 += static_cast<char>(0xF0 | (cp >> 18));
+        utf8 += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        utf8 += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        utf8 += static_cast<char>(0x80 | (cp & 0x3F));
+      }
+      out += utf8;
+    } else {
+      out.append(s.substr(i, semi - i + 1));
+    }
+    i = semi;
+  }
+  return out;
+}
+
+// The text of the first <tag>...</tag> inside `xml`, unescaped; nullopt when absent.
+inline std::optional<std::string> xml_element(std::string_view xml, std::string_view tag) {
+  const std::string open = "<" + std::string(tag) + ">";
+  const std::string close = "</" + std::string(tag) + ">";
+  const auto start = xml.find(open);
+  if (start == std::string_view::npos) return std::nullopt;
+  const auto end = xml.find(close, start + open.size());
+  if (end == std::string_view::npos) return std::nullopt;
+  return xml_unescape(xml.substr(start + open.size(), end - start - open.size()));
+}
+
+}  // namespace detail
+
+/// Credentials from an STS response body (AssumeRoleWithWebIdentity, AssumeRole): the
+/// <Credentials> element's AccessKeyId, SecretAccessKey, SessionToken and Expiration.
+/// Throws errc::service with STS's error code and message for an <ErrorResponse>, and
+/// errc::invalid_credentials naming the missing element otherwise.
+/// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
+inline credentials parse_sts_credentials(std::string_view xml, std::string_view source) {
+  const std::string where(source);
+  if (xml.find("<ErrorResponse") != std::string_view::npos || xml.find("<Error>") != std::string_view::npos) {
+    std::string code = detail::xml_element(xml, "Code").value_or("unknown");
+    std::string message = detail::xml_element(xml, "Message").value_or("");
+    if (message.size() > 200) message = message.substr(0, 200) + "...";
+    throw error(errc::service, where + ": STS refused: " + code + (message.empty() ? "" : ": " + message));
+  }
+  const auto creds_start = xml.find("<Credentials>");
+  const auto creds_end = xml.find("</Credentials>");
+  if (creds_start == std::string_view::npos || creds_end == std::string_view::npos || creds_end < creds_start)
+    throw error(errc::invalid_credentials, where + ": STS response has no <Credentials> element");
+  const std::string_view block = xml.substr(creds_start, creds_end - creds_start);
+  const auto need = [&](std::string_view tag) {
+    auto v = detail::xml_element(block, tag);
+    if (!v || v->empty())
+      throw error(errc::invalid_credentials, where + ": STS response has no <" + std::string(tag) + "> in <Credentials>");
+    return std::move(*v);
+  };
+  std::string id = need("AccessKeyId");
+  std::string secret = need("SecretAccessKey");
+  std::string token = need("SessionToken");
+  const std::string expiration = need("Expiration");
+  credentials c(id, secret, token);
+  detail::wipe(secret);
+  detail::wipe(token);
+  c.expiration = parse_iso8601(expiration);
+  if (!c.expiration)
+    throw error(errc::invalid_credentials, where + ": STS Expiration \"" + expiration + "\" is not an ISO 8601 time");
+  return c;
+}
+
+/// Which fields a JSON credentials document must have.
+enum class json_credentials_format {
+  /// credential_process output: Version 1, AccessKeyId, SecretAccessKey, optional SessionToken
+  /// and Expiration (no Expiration: long-term keys, never refreshed).
+  /// https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html
+  process,
+  /// ECS container and EC2 instance metadata: AccessKeyId, SecretAccessKey, Token, Expiration.
+  metadata,
+};
+
+/// Credentials from a JSON document (credential_process output, container or instance
+/// metadata). Throws errc::invalid_credentials naming `source` and the missing or malformed
+/// field, never a value.
+inline credentials parse_json_credentials(std::string_view json, json_credentials_format format,
+                                          std::string_view source) {
+  const std::string where(source);
+  const json_object doc = parse_json_object(json, source);
+  const auto field = [&](std::string_view name, bool required) -> const json_member* {
+    const auto it = doc.find(std::string(name));
+    if (it == doc.end() || it->second.type == json_member::kind::null) {
+      if (required) throw error(errc::invalid_credentials, where + ": JSON has no \"" + std::string(name) + "\" field");
+      return nullptr;
+    }
+    if (it->second.type != json_member::kind::string || (required && it->second.text.empty()))
+      throw error(errc::invalid_credentials, where + ": JSON field \"" + std::string(name) + "\" must be a non-empty string");
+    return &it->second;
+  };
+  if (format == json_credentials_format::metadata) {
+    // IMDS answers 200 with {"Code": "...", "Message": ...} when the role cannot be assumed.
+    const auto code = doc.find("Code");
+    if (code != doc.end() && code->second.type == json_member::kind::string && code->second.text.reveal() != "Success")
+      throw error(errc::service, where + ": metadata service answered Code \"" +
+                                     std::string(code->second.text.reveal().substr(0, 64)) + "\" instead of credentials");
+  } else {
+    const auto version = doc.find("Version");
+    if (version == doc.end())
+      throw error(errc::invalid_credentials, where + ": JSON has no \"Version\" field; the output must have \"Version\": 1");
+    if (version->second.type != json_member::kind::number || version->second.text.reveal() != "1")
+      throw error(errc::invalid_credentials, where + ": JSON \"Version\" must be the number 1");
+  }
+  const bool metadata = format == json_credentials_format::metadata;
+  const json_member* id = field("AccessKeyId", true);
+  const json_member* secret = field("SecretAccessKey", true);
+  const json_member* token = field(metadata ? "Token" : "SessionToken", metadata);
+  const json_member* expiration = field("Expiration", metadata);
+  credentials c(id->text.reveal(), secret->text.reveal(), token != nullptr ? token->text.reveal() : std::string_view());
+  if (expiration != nullptr) {
+    c.expiration = parse_iso8601(expiration->text.reveal());
+    if (!c.expiration)
+      throw error(errc::invalid_credentials, where + ": JSON \"Expiration\" \"" +
+                                                 std::string(expiration->text.reveal().substr(0, 40)) +
+                                                 "\" is not an ISO 8601 time like 2026-01-01T00:00:00Z");
+  }
+  return c;
+}
+
+/// One [section] of an INI file, keys lowercased (as the AWS CLI reads them), values trimmed.
+/// Values are held as secrets because aws_secret_access_key is one of them.
+struct ini_section {
+  std::string name;
+  std::vector<std::pair<std::string, secret_string>> entries;
+  std::size_t line = 0;  ///< where the header is, for messages
+
+  /// The value of `key` (lowercase), or nullptr.
+  const secret_string* find(std::string_view key) const {
+    for (const auto& e : entries)
+      if (e.first == key) return &e.second;
+    return nullptr;
+  }
+};
+
+/// A parsed INI file.
+struct ini_document {
+  std::string path;  ///< the file it came from, for messages
+  std::vector<ini_section> sections;
+
+  /// The section named `name`, or nullptr.
+  const ini_section* find(std::string_view name) const {
+    for (const auto& s : sections)
+      if (s.name == name) return &s;
+    return nullptr;
+  }
+};
+
+/// Parses INI text the way the AWS CLI (Python's configparser) does: "[section]" headers;
+/// "key = value" or "key: value" with whitespace trimmed and keys lowercased; full-line
+/// comments starting with '#' or ';' (a '#' after a value is part of the value); indented
+/// lines continue the previous value (nested settings such as "s3 =\n  max_bandwidth = 1MB").
+/// Throws errc::invalid_argument naming `path` and the line (never its text, which may hold a
+/// secret) for a key outside a section, a line that is none of these, an unclosed header, or a
+/// duplicate section or key.
+/// https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html
+inline ini_document parse_ini(std::string_view text, std::string_view path) {
+  ini_document doc;
+  doc.path.assign(path);
+  const auto fail = [&](std::size_t line, const std::string& why) {
+    return error(errc::invalid_argument,
+                 "config file " + doc.path + " line " + std::to_string(line) + ": " + why);
+  };
+  const auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+  };
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 BOM
+  ini_section* current = nullptr;
+  bool in_value = false;
+  std::size_t key_indent = 0;  // a continuation line is indented deeper than its key
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t nl = std::min(text.find('\n', pos), text.size());
+    const std::string_view raw = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    const std::string_view line = trim(raw);
+    if (line.empty()) {
+      in_value = false;
+      continue;
+    }
+    if (line.front() == '#' || line.front() == ';') continue;
+    const std::size_t indent = raw.find_first_not_of(" \t");
+    if (indent > key_indent && in_value && current != nullptr && !current->entries.empty()) {
+      secret_string& value = current->entries.back().second;
+      std::string joined(value.reveal());
+      joined.append(1, '\n').append(line);
+      value = secret_string(joined);
+      detail::wipe(joined);
+      continue;
+    }
+    if (line.front() == '[') {
+      const auto close = line.rfind(']');
+      if (close == std::string_view::npos) throw fail(line_no, "section header has no closing ']'");
+      const std::string name(trim(line.substr(1, close - 1)));
+      if (name.empty()) throw fail(line_no, "section header [] is empty");
+      if (doc.find(name) != nullptr) throw fail(line_no, "section [" + name + "] appears twice; merge them");
+      doc.sections.push_back(ini_section{name, {}, line_no});
+      current = &doc.sections.back();
+      in_value = false;
+      continue;
+    }
+    const auto delim = line.find_first_of("=:");
+    if (delim == std::string_view::npos)
+      throw fail(line_no, "expected 'key = value', a [section] or a # comment");
+    if (current == nullptr) throw fail(line_no, "'key = value' before any [section]; add a [default] header above it");
+    const std::string key = sigv4::lowercase(trim(line.substr(0, delim)));
+    if (key.empty()) throw fail(line_no, "the key before '" + std::string(1, line[delim]) + "' is empty");
+    if (current->find(key) != nullptr)
+      throw fail(line_no, "key " + key + " appears twice in [" + current->name + "]; keep one");
+    current->entries.emplace_back(key, secret_string(trim(line.substr(delim + 1))));
+    in_value = true;
+    key_indent = indent;
+  }
+  return doc;
+}
+
+namespace detail {
+
+// The whole file, or nullopt when it does not exist; errc::io when it exists but cannot be read.
+inline std::optional<std::string> read_text_file(const std::string& path, std::string_view what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  if (S_ISDIR(st.st_mode)) throw error(errc::io, std::string(what) + " " + path + " is a directory, not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error(errc::io, std::string(what) + " " + path + " exists but cannot be read; check its permissions");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw error(errc::io, std::string(what) + " " + path + " cannot be read");
+  return ss.str();
+}
+
+inline std::string expand_home(const std::string& path, const environment& env) {
+  if (path.size() >= 1 && path[0] == '~' && (path.size() == 1 || path[1] == '/')) {
+    if (auto home = env("HOME")) return *home + path.substr(1);
+  }
+  return path;
+}
+
+inline bool env_true(const environment& env, const std::string& name) {
+  const auto v = env(name);
+  return v && sigv4::lowercase(*v) == "true";
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Shared files and profiles.
+
+/// The AWS CLI's two shared files, loaded. A file that does not exist is simply absent.
+struct shared_files {
+  std::string credentials_path;  ///< AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/credentials
+  std::string config_path;       ///< AWS_CONFIG_FILE, default ~/.aws/config
+  std::optional<ini_document> credentials_file;
+  std::optional<ini_document> config_file;
+};
+
+/// Reads both shared files named by the environment. Throws errc::io for a file that exists
+/// but cannot be read and errc::invalid_argument for a malformed one.
+inline shared_files load_shared_files(const environment& env = process_environment) {
+  shared_files f;
+  const auto home = env("HOME");
+  const std::string aws_dir = home ? *home + "/.aws/" : std::string("~/.aws/");
+  f.credentials_path = detail::expand_home(env("AWS_SHARED_CREDENTIALS_FILE").value_or(aws_dir + "credentials"), env);
+  f.config_path = detail::expand_home(env("AWS_CONFIG_FILE").value_or(aws_dir + "config"), env);
+  if (auto text = detail::read_text_file(f.credentials_path, "shared credentials file")) {
+    f.credentials_file = parse_ini(*text, f.credentials_path);
+    detail::wipe(*text);
+  }
+  if (auto text = detail::read_text_file(f.config_path, "config file")) {
+    f.config_file = parse_ini(*text, f.config_path);
+    detail::wipe(*text);
+  }
+  return f;
+}
+
+/// The profile name in effect: `explicit_profile` (--profile), else AWS_PROFILE, else
+/// AWS_DEFAULT_PROFILE, else "default".
+inline std::string profile_name(const std::optional<std::string>& explicit_profile,
+                                const environment& env = process_environment) {
+  if (explicit_profile && !explicit_profile->empty()) return *explicit_profile;
+  if (auto p = env("AWS_PROFILE")) return *p;
+  if (auto p = env("AWS_DEFAULT_PROFILE")) return *p;
+  return "default";
+}
+
+/// One profile's settings from both files, credentials file winning over config file (as the
+/// AWS CLI merges them), each value remembering the file it came from.
+struct profile {
+  struct value {
+    secret_string text;
+    std::string file;
+  };
+  std::string name;
+  std::map<std::string, value> settings;
+  std::vector<std::string> found_in;  ///< the files that have a section for it
+
+  /// The setting's text, or nullopt. Do not call it for secrets you then print.
+  std::optional<std::string> get(const std::string& key) const {
+    const auto it = settings.find(key);
+    if (it == settings.end()) return std::nullopt;
+    return std::string(it->second.text.reveal());
+  }
+  /// Whether the setting exists and came from `file`.
+  bool from(const std::string& key, const std::string& file) const {
+    const auto it = settings.find(key);
+    return it != settings.end() && it->second.file == file;
+  }
+};
+
+/// The config file section of a profile: "[default]" or "[profile default]" for default,
+/// "[profile NAME]" otherwise (quotes around NAME allowed, as shlex would strip them).
+inline const ini_section* config_section(const ini_document& config, std::string_view name) {
+  for (const auto& s : config.sections) {
+    std::string_view n = s.name;
+    if (n == name && name == "default") return &s;
+    if (n.substr(0, 8) != "profile " && n.substr(0, 8) != "profile\t") continue;
+    n.remove_prefix(8);
+    while (!n.empty() && (n.front() == ' ' || n.front() == '\t')) n.remove_prefix(1);
+    if (n.size() >= 2 && (n.front() == '"' || n.front() == '\'') && n.back() == n.front()) n = n.substr(1, n.size() - 2);
+    if (n == name) return &s;
+  }
+  return nullptr;
+}
+
+/// Looks up profile `name` in both files; nullopt when neither has it.
+inline std::optional<profile> find_profile(const shared_files& files, const std::string& name) {
+  profile p;
+  p.name = name;
+  if (files.config_file) {
+    if (const ini_section* s = config_section(*files.config_file, name)) {
+      p.found_in.push_back(files.config_path);
+      for (const auto& e : s->entries) p.settings[e.first] = profile::value{e.second, files.config_path};
+    }
+  }
+  if (files.credentials_file) {
+    if (const ini_section* s = files.credentials_file->find(name)) {
+      p.found_in.push_back(files.credentials_path);
+      for (const auto& e : s->entries) p.settings[e.first] = profile::value{e.second, files.credentials_path};
+    }
+  }
+  if (p.found_in.empty()) return std::nullopt;
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Region.
+
+/// The region as the AWS CLI picks it: `flag` (--region), AWS_REGION, AWS_DEFAULT_REGION, the
+/// profile's `region` in the config file, else "us-east-1". Reads the config file only when
+/// the earlier places are empty.
+inline std::string resolve_region(const std::optional<std::string>& flag,
+                                  const std::optional<std::string>& explicit_profile,
+                                  const environment& env = process_environment) {
+  if (flag && !flag->empty()) return *flag;
+  if (auto r = env("AWS_REGION")) return *r;
+  if (auto r = env("AWS_DEFAULT_REGION")) return *r;
+  const shared_files files = load_shared_files(env);
+  if (files.config_file) {
+    if (const ini_section* s = config_section(*files.config_file, profile_name(explicit_profile, env)))
+      if (const secret_string* r = s->find("region"))
+        if (!r->empty()) return std::string(r->reveal());
+  }
+  return "us-east-1";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources. Each returns credentials, or nullopt when it is not configured at all; a source
+// that is configured but fails throws an error naming itself.
+
+/// The environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (and
+/// AWS_CREDENTIAL_EXPIRATION, ISO 8601, for temporary keys). nullopt when neither key is set.
+inline std::optional<credentials> from_environment(const environment& env = process_environment) {
+  const auto id = env("AWS_ACCESS_KEY_ID");
+  auto secret = env("AWS_SECRET_ACCESS_KEY");
+  auto token = env("AWS_SESSION_TOKEN");
+  if (!id && !secret) return std::nullopt;
+  if (!id)
+    throw error(errc::invalid_credentials,
+                "environment: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not; set both");
+  if (!secret)
+    throw error(errc::invalid_credentials,
+                "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both");
+  credentials c(*id, *secret, token.value_or(""));
+  detail::wipe(*secret);
+  if (token) detail::wipe(*token);
+  if (auto exp = env("AWS_CREDENTIAL_EXPIRATION")) {
+    c.expiration = parse_iso8601(*exp);
+    if (!c.expiration)
+      throw error(errc::invalid_credentials, "environment: AWS_CREDENTIAL_EXPIRATION \"" + exp->substr(0, 40) +
+                                                 "\" is not an ISO 8601 time like 2026-01-01T00:00:00Z");
+  }
+  validate(c);
+  return c;
+}
+
+namespace detail {
+
+inline void check_fresh(const credentials& c, time_point now, const std::string& source) {
+  validate(c);
+  if (c.expiration && *c.expiration <= now)
+    throw error(errc::invalid_credentials, source + ": credentials expired at " + format_iso8601(*c.expiration) +
+                                               " (now " + format_iso8601(now) + "); refresh the source or check the clock");
+}
+
+// "host" of "http://host:port/path" (IPv6 brackets removed), lowercased.
+inline std::string url_host(std::string_view url) {
+  const auto sep = url.find("://");
+  if (sep == std::string_view::npos) return {};
+  std::string_view rest = url.substr(sep + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    return sigv4::lowercase(rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
+  }
+  return sigv4::lowercase(rest.substr(0, rest.find(':')));
+}
+
+inline std::string url_scheme(std::string_view url) {
+  const auto sep = url.find("://");
+  return sep == std::string_view::npos ? std::string() : sigv4::lowercase(url.substr(0, sep));
+}
+
+inline bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1") return true;
+  return host.substr(0, 4) == "127." && host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
+inline std::string trim_slashes(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+}  // namespace detail
+
+/// Web identity settings: a token file (e.g. an EKS service-account token) exchanged for
+/// role credentials with STS AssumeRoleWithWebIdentity.
+struct web_identity_config {
+  std::string token_file;    ///< AWS_WEB_IDENTITY_TOKEN_FILE or web_identity_token_file
+  std::string role_arn;      ///< AWS_ROLE_ARN or role_arn
+  std::string session_name;  ///< AWS_ROLE_SESSION_NAME or role_session_name; default urlmint-<unix time>
+  std::string sts_endpoint;  ///< e.g. "https://sts.us-east-1.amazonaws.com" (AWS_ENDPOINT_URL_STS overrides)
+};
+
+/// The STS endpoint for `region`: AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, else AWS's
+/// regional endpoint (the AWS CLI's default since 2024).
+inline std::string sts_endpoint(std::string_view region, const environment& env = process_environment) {
+  if (auto e = env("AWS_ENDPOINT_URL_STS")) return detail::trim_slashes(*e);
+  if (auto e = env("AWS_ENDPOINT_URL")) return detail::trim_slashes(*e);
+  const std::string r(region.empty() ? std::string_view("us-east-1") : region);
+  return "https://sts." + r + (r.substr(0, 3) == "cn-" ? ".amazonaws.com.cn" : ".amazonaws.com");
+}
+
+/// The unsigned AssumeRoleWithWebIdentity call for `token` (a POST form; the token is a
+/// secret, so the request body must not be logged).
+/// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
+inline http_request web_identity_request(const web_identity_config& cfg, std::string_view token) {
+  http_request r;
+  r.method = "POST";
+  r.url = cfg.sts_endpoint + "/";
+  r.headers.push_back({"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"});
+  r.headers.push_back({"Accept", "application/xml"});
+  r.body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=" + uri_encode(cfg.role_arn) +
+           "&RoleSessionName=" + uri_encode(cfg.session_name) + "&WebIdentityToken=" + uri_encode(token);
+  r.connect_timeout = std::chrono::milliseconds(5000);
+  r.total_timeout = std::chrono::milliseconds(30000);
+  return r;
+}
+
+/// Reads the token file, calls STS through `http` and returns the role's temporary credentials.
+/// Throws errc::io for an unreadable token file, errc::service for an STS error (its code and
+/// message), errc::transport when STS cannot be reached.
+inline credentials assume_role_with_web_identity(const web_identity_config& cfg, const transport& http,
+                                                 time_point now) {
+  const std::string source = "web identity (role " + cfg.role_arn + ", token file " + cfg.token_file + ")";
+  if (cfg.role_arn.empty())
+    throw error(errc::invalid_credentials,
+                "web identity: token file " + cfg.token_file + " is set but no role ARN; set AWS_ROLE_ARN or role_arn");
+  std::optional<std::string> token;
+  try {
+    token = detail::read_text_file(cfg.token_file, "web identity token file");
+  } catch (const error&) {
+    token.reset();
+  }
+  if (!token || token->empty())
+    throw error(errc::io, source + ": cannot read the token file (missing, empty or unreadable); check "
+                                   "AWS_WEB_IDENTITY_TOKEN_FILE");
+  while (!token->empty() && (token->back() == '\n' || token->back() == '\r' || token->back() == ' ')) token->pop_back();
+  if (!http)
+    throw error(errc::not_supported, source + ": needs an HTTP transport; include <urlmint/providers_curl.hpp> and "
+                                              "set chain_options.http = providers::curl_transport()");
+  http_request req = web_identity_request(cfg, *token);
+  detail::wipe(*token);
+  http_response resp;
+  try {
+    resp = http(req);
+  } catch (const error& e) {
+    detail::wipe(req.body);
+    throw error(errc::transport, source + ": STS unreachable: " + e.what());
+  }
+  detail::wipe(req.body);
+  if (resp.status != 200 && resp.body.find("<Error") == std::string::npos)
+    throw error(errc::service, source + ": STS answered HTTP " + std::to_string(resp.status));
+  credentials c = parse_sts_credentials(resp.body, source);
+  detail::wipe(resp.body);
+  detail::check_fresh(c, now, source);
+  return c;
+}
+
+/// Where ECS / EKS Pod Identity container credentials come from.
+struct container_config {
+  std::string url;                          ///< full URL of the credentials endpoint
+  std::optional<std::string> token;         ///< AWS_CONTAINER_AUTHORIZATION_TOKEN, sent as Authorization
+  std::optional<std::string> token_file;    ///< AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (read per call; wins)
+};
+
+/// The ECS task-role endpoint host that AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is relative to.
+inline constexpr std::string_view ecs_host = "http://169.254.170.2";
+
+/// The container configuration from the environment, or nullopt when neither
+/// AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set.
+/// A full URI must be https, or http to a loopback address or an ECS/EKS link-local host
+/// (the AWS CLI's rule); anything else throws errc::invalid_argument.
+inline std::optional<container_config> container_from_environment(const environment& env = process_environment) {
+  container_config c;
+  if (auto rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+    c.url = std::string(ecs_host) + (rel->front() == '/' ? "" : "/") + *rel;
+  } else if (auto full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+    const std::string scheme = detail::url_scheme(*full);
+    const std::string host = detail::url_host(*full);
+    const bool allowed = scheme == "https" ||
+                         (scheme == "http" && (detail::is_loopback_host(host) || host == "169.254.170.2" ||
+                                               host == "169.254.170.23" || host == "fd00:ec2::23"));
+    if (!allowed)
+      throw error(errc::invalid_argument,
+                  "container credentials: AWS_CONTAINER_CREDENTIALS_FULL_URI \"" + *full +
+                      "\" must be https://, or http:// to a loopback address, 169.254.170.2 or 169.254.170.23");
+    c.url = *full;
+  } else {
+    return std::nullopt;
+  }
+  c.token = env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+  c.token_file = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+  return c;
+}
+
+/// Fetches container credentials. Throws naming the endpoint (errc::io for an unreadable token
+/// file, errc::transport when unreachable, errc::service for an error status).
+/// https://docs.aws.amazon.com/sdkref/latest/guide/feature-container-credentials.html
+inline credentials fetch_container_credentials(const container_config& cfg, const transport& http, time_point now) {
+  const std::string source = "container credentials (" + cfg.url + ")";
+  if (!http)
+    throw error(errc::not_supported, source + ": needs an HTTP transport; include <urlmint/providers_curl.hpp> and "
+                                              "set chain_options.http = providers::curl_transport()");
+  http_request req;
+  req.url = cfg.url;
+  req.headers.push_back({"Accept", "application/json"});
+  std::optional<std::string> auth = cfg.token;
+  if (cfg.token_file) {
+    std::optional<std::string> text;
+    try {
+      text = detail::read_text_file(*cfg.token_file, "container authorization token file");
+    } catch (const error&) {
+      text.reset();
+    }
+    if (!text)
+      throw error(errc::io, source + ": cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE " + *cfg.token_file);
+    while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) text->pop_back();
+    auth = std::move(text);
+  }
+  if (auth) {
+    if (auth->find_first_of("\r\n") != std::string::npos)
+      throw error(errc::invalid_argument, source + ": the authorization token contains a line break");
+    req.headers.push_back({"Authorization", *auth});
+    detail::wipe(*auth);
+  }
+  http_response resp;
+  try {
+    resp = http(req);
+  } catch (const error& e) {
+    for (auto& h : req.headers) detail::wipe(h.value);
+    throw error(errc::transport, source + ": unreachable: " + e.what());
+  }
+  for (auto& h : req.headers) detail::wipe(h.value);
+  if (resp.status != 200) {
+    detail::wipe(resp.body);
+    throw error(errc::service, source + ": HTTP " + std::to_string(resp.status) +
+                                   (resp.status == 401 || resp.status == 403 ? " (check the authorization token)" : ""));
+  }
+  credentials c = parse_json_credentials(resp.body, json_credentials_format::metadata, source);
+  detail::wipe(resp.body);
+  detail::check_fresh(c, now, source);
+  return c;
+}
+
+/// Where EC2 instance metadata lives.
+struct imds_config {
+  std::string endpoint = "http://169.254.169.254";  ///< AWS_EC2_METADATA_SERVICE_ENDPOINT overrides
+  bool v1_disabled = false;                         ///< AWS_EC2_METADATA_V1_DISABLED: never fall back to tokenless calls
+  std::chrono::milliseconds connect_timeout{1000};
+  std::chrono::milliseconds total_timeout{2000};
+};
+
+/// The IMDS configuration from the environment, or nullopt when AWS_EC2_METADATA_DISABLED=true.
+/// AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6 selects http://[fd00:ec2::254].
+inline std::optional<imds_config> imds_from_environment(const environment& env = process_environment) {
+  if (detail::env_true(env, "AWS_EC2_METADATA_DISABLED")) return std::nullopt;
+  imds_config c;
+  if (auto e = env("AWS_EC2_METADATA_SERVICE_ENDPOINT")) c.endpoint = detail::trim_slashes(*e);
+  else if (auto m = env("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"); m && sigv4::lowercase(*m) == "ipv6")
+    c.endpoint = "http://[fd00:ec2::254]";
+  c.v1_disabled = detail::env_true(env, "AWS_EC2_METADATA_V1_DISABLED");
+  return c;
+}
+
+/// The IMDSv2 session-token request: PUT /latest/api/token with a 6-hour TTL header.
+/// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
+inline http_request imds_token_request(const imds_config& cfg) {
+  http_request r;
+  r.method = "PUT";
+  r.url = cfg.endpoint + "/latest/api/token";
+  r.headers.push_back({"x-aws-ec2-metadata-token-ttl-seconds", "21600"});
+  r.connect_timeout = cfg.connect_timeout;
+  r.total_timeout = cfg.total_timeout;
+  return r;
+}
+
+/// A GET of `path` under the metadata endpoint, with the session token when there is one.
+inline http_request imds_get_request(const imds_config& cfg, std::string_view path, std::string_view token) {
+  http_request r;
+  r.url = cfg.endpoint + std::string(path);
+  if (!token.empty()) r.headers.push_back({"x-aws-ec2-metadata-token", std::string(token)});
+  r.connect_timeout = cfg.connect_timeout;
+  r.total_timeout = cfg.total_timeout;
+  return r;
+}
+
+/// Fetches the instance role's credentials with IMDSv2: a session token first, then the role
+/// name and its credentials with that token. Falls back to tokenless calls (IMDSv1) only when
+/// the token request is refused with 403, 404 or 405, as the AWS CLI does. Throws naming the
+/// endpoint: errc::transport when it cannot be reached, errc::service for an error status or
+/// no role attached, errc::invalid_credentials for a bad document.
+inline credentials fetch_imds_credentials(const imds_config& cfg, const transport& http, time_point now) {
+  const std::string source = "EC2 instance metadata (" + cfg.endpoint + ")";
+  if (!http)
+    throw error(errc::not_supported, source + ": needs an HTTP transport; include <urlmint/providers_curl.hpp> and "
+                                              "set chain_options.http = providers::curl_transport()");
+  const auto send = [&](http_request req) {
+    try {
+      http_response resp = http(req);
+      for (auto& h : req.headers) detail::wipe(h.value);
+      return resp;
+    } catch (const error& e) {
+      for (auto& h : req.headers) detail::wipe(h.value);
+      throw error(errc::transport, source + ": unreachable: " + e.what());
+    }
+  };
+  std::string token;
+  http_response t = send(imds_token_request(cfg));
+  if (t.status == 200) {
+    token = std::move(t.body);
+  } else if (t.status == 403 || t.status == 404 || t.status == 405) {
+    if (cfg.v1_disabled)
+      throw error(errc::service, source + ": the token request was refused (HTTP " + std::to_string(t.status) +
+                                     ") and AWS_EC2_METADATA_V1_DISABLED forbids tokenless calls");
+  } else {
+    throw error(errc::service, source + ": the token request (PUT /latest/api/token) answered HTTP " +
+                                   std::to_string(t.status));
+  }
+  const std::string base = "/latest/meta-data/iam/security-credentials/";
+  http_response role = send(imds_get_request(cfg, base, token));
+  if (role.status != 200) {
+    detail::wipe(token);
+    if (role.status == 401)
+      throw error(errc::service, source + ": HTTP 401: the instance requires IMDSv2 session tokens and none was issued");
+    if (role.status == 404)
+      throw error(errc::service, source + ": no IAM role is attached to this instance (HTTP 404)");
+    throw error(errc::service, source + ": listing the role answered HTTP " + std::to_string(role.status));
+  }
+  std::string role_name = role.body.substr(0, role.body.find_first_of("\r\n"));
+  while (!role_name.empty() && role_name.back() == ' ') role_name.pop_back();
+  if (role_name.empty() || role_name.find_first_of("/?#% ") != std::string::npos) {
+    detail::wipe(token);
+    throw error(errc::service, source + ": the role listing is empty or malformed");
+  }
+  http_response doc = send(imds_get_request(cfg, base + role_name, token));
+  detail::wipe(token);
+  if (doc.status != 200) {
+    detail::wipe(doc.body);
+    throw error(errc::service, source + ": role " + role_name + " credentials answered HTTP " + std::to_string(doc.status));
+  }
+  const std::string named = "EC2 instance metadata (" + cfg.endpoint + ", role " + role_name + ")";
+  credentials c = parse_json_credentials(doc.body, json_credentials_format::metadata, named);
+  detail::wipe(doc.body);
+  detail::check_fresh(c, now, named);
+  return c;
+}
+
+/// Runs `command` with `run` and parses its stdout as credential_process JSON. Throws naming
+/// the profile and file: errc::io when it exits non-zero, errc::invalid_credentials for bad output.
+inline credentials run_credential_process(const std::string& command, const process_runner& run,
+                                          const std::string& source, time_point now) {
+  process_result r = run(command);
+  if (r.exit_status != 0) {
+    detail::wipe(r.output);
+    throw error(errc::io, source + ": credential_process exited with status " + std::to_string(r.exit_status) +
+                              "; run the command by hand to see why");
+  }
+  credentials c = parse_json_credentials(r.output, json_credentials_format::process, source + " credential_process");
+  detail::wipe(r.output);
+  detail::check_fresh(c, now, source + " credential_process");
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The chain.
+
+/// How the chain looks for credentials. The defaults read the real environment and files; an
+/// empty `http` skips nothing silently: HTTP sources that are configured then fail with "needs
+/// an HTTP transport", and instance metadata is reported as skipped.
+struct chain_options {
+  /// Credentials given in code: used as they are, nothing else is consulted.
+  std::optional<credentials> explicit_credentials;
+  /// The --profile value. Naming a profile explicitly skips the environment keys and the web
+  /// identity variables, as the AWS CLI does; AWS_PROFILE does not.
+  std::optional<std::string> profile;
+  /// The region for STS (web identity); empty: resolve_region(nullopt, profile, env).
+  std::string region;
+  environment env = process_environment;
+  transport http;
+  process_runner run = run_shell_command;
+};
+
+/// Credentials and a one-line description of where they came from (no secrets).
+struct resolved_credentials {
+  credentials creds;
+  std::string source;  ///< e.g. "profile 'dev' in /home/me/.aws/credentials"
+};
+
+namespace detail {
+
+inline std::optional<web_identity_config> web_identity_settings(const chain_options& o, const std::optional<profile>& p,
+                                                                bool use_env) {
+  const auto get = [&](const char* env_name, const char* key) -> std::optional<std::string> {
+    if (use_env)
+      if (auto v = o.env(env_name)) return v;
+    if (p)
+      if (auto v = p->get(key); v && !v->empty()) return v;
+    return std::nullopt;
+  };
+  auto file = get("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file");
+  if (!file) return std::nullopt;
+  web_identity_config c;
+  c.token_file = *file;
+  c.role_arn = get("AWS_ROLE_ARN", "role_arn").value_or("");
+  return c;
+}
+
+}  // namespace detail
+
+/// Finds credentials once, in the AWS CLI's order, with no caching: explicit credentials →
+/// environment → web identity → profile (credentials-file keys, credential_process,
+/// config-file keys) → container credentials → EC2 instance metadata. The first source that is
+/// configured wins; a configured source that fails throws (naming it). When nothing yields
+/// credentials, throws errc::invalid_credentials: "no credentials: tried environment (...), ...".
+/// Not supported yet (errc::not_supported): role_arn with source_profile / credential_source
+/// (assume-role chains) and SSO profiles.
+inline resolved_credentials resolve_credentials(const chain_options& o, time_point now) {
+  if (o.explicit_credentials) {
+    validate(*o.explicit_credentials);
+    return {*o.explicit_credentials, "explicit credentials"};
+  }
+  std::vector<std::string> tried;
+  const bool explicit_profile = o.profile && !o.profile->empty();
+  const std::string name = profile_name(o.profile, o.env);
+
+  if (explicit_profile) {
+    tried.push_back("environment (skipped: a profile was named with --profile)");
+  } else if (auto c = from_environment(o.env)) {
+    detail::check_fresh(*c, now, "environment");
+    return {std::move(*c), "environment"};
+  } else {
+    tried.push_back("environment (AWS_ACCESS_KEY_ID is not set)");
+  }
+
+  const shared_files files = load_shared_files(o.env);
+  std::optional<profile> prof = find_profile(files, name);
+  if (!prof && (explicit_profile || name != "default"))
+    throw error(errc::invalid_credentials, "profile '" + name + "' not found in " + files.credentials_path + " or " +
+                                               files.config_path + "; check --profile / AWS_PROFILE or add [" +
+                                               (name == "default" ? name : "profile " + name) + "] to the config file");
+
+  if (auto wi = detail::web_identity_settings(o, prof, !explicit_profile)) {
+    if (auto s = o.env("AWS_ROLE_SESSION_NAME"); s && !explicit_profile) wi->session_name = *s;
+    else if (prof && prof->get("role_session_name")) wi->session_name = *prof->get("role_session_name");
+    else wi->session_name = "urlmint-" + std::to_string(to_unix_seconds(now));
+    const std::string region = o.region.empty() ? resolve_region(std::nullopt, o.profile, o.env) : o.region;
+    wi->sts_endpoint = sts_endpoint(region, o.env);
+    credentials c = assume_role_with_web_identity(*wi, o.http, now);
+    return {std::move(c), "web identity (role " + wi->role_arn + ")"};
+  }
+  tried.push_back(explicit_profile ? "web identity (no web_identity_token_file in the profile)"
+                                   : "web identity (AWS_WEB_IDENTITY_TOKEN_FILE is not set)");
+
+  if (!prof) {
+    tried.push_back("profile '" + name + "' (not in " + files.credentials_path + " or " + files.config_path + ")");
+  } else {
+    const std::string where = "profile '" + name + "' in " +
+                              (prof->found_in.size() == 1 ? prof->found_in[0]
+                                                          : prof->found_in[0] + " and " + prof->found_in[1]);
+    if (prof->get("role_arn") && (prof->get("source_profile") || prof->get("credential_source")))
+      throw error(errc::not_supported, where + ": role_arn with source_profile or credential_source (assume-role) "
+                                               "is not supported yet; use a profile with keys or credential_process");
+    if (!prof->get("aws_access_key_id") && !prof->get("credential_process") &&
+        (prof->get("sso_session") || prof->get("sso_start_url")))
+      throw error(errc::not_supported, where + ": AWS IAM Identity Center (SSO) profiles are not supported yet; "
+                                               "use credential_process, e.g. with 'aws configure export-credentials'");
+    const auto keys_from = [&](const std::string& file) -> std::optional<resolved_credentials> {
+      if (!prof->from("aws_access_key_id", file)) return std::nullopt;
+      const std::string src = "profile '" + name + "' in " + file;
+      const auto secret = prof->settings.find("aws_secret_access_key");
+      if (secret == prof->settings.end() || secret->second.text.empty())
+        throw error(errc::invalid_credentials, src + " has aws_access_key_id but no aws_secret_access_key; add it");
+      if (prof->get("aws_access_key_id")->empty())
+        throw error(errc::invalid_credentials, src + " has an empty aws_access_key_id; fill it in");
+      const auto token = prof->settings.find("aws_session_token");
+      credentials c(*prof->get("aws_access_key_id"), secret->second.text.reveal(),
+                    token != prof->settings.end() ? token->second.text.reveal() : std::string_view());
+      try {
+        validate(c);
+      } catch (const error& e) {
+        throw error(e.code(), src + ": " + e.what());
+      }
+      return resolved_credentials{std::move(c), src};
+    };
+    if (auto r = keys_from(files.credentials_path)) return std::move(*r);
+    if (auto cmd = prof->get("credential_process")) {
+      if (cmd->empty()) throw error(errc::invalid_credentials, where + ": credential_process is empty");
+      credentials c = run_credential_process(*cmd, o.run, where, now);
+      return {std::move(c), where + " (credential_process)"};
+    }
+    if (auto r = keys_from(files.config_path)) return std::move(*r);
+    if (prof->from("aws_secret_access_key", files.credentials_path) ||
+        prof->from("aws_secret_access_key", files.config_path))
+      throw error(errc::invalid_credentials, where + " has aws_secret_access_key but no aws_access_key_id; add it");
+    tried.push_back(where + " (no aws_access_key_id or credential_process)");
+  }
+
+  if (auto container = container_from_environment(o.env)) {
+    credentials c = fetch_container_credentials(*container, o.http, now);
+    return {std::move(c), "container credentials (" + container->url + ")"};
+  }
+  tried.push_back("container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set)");
+
+  if (auto imds = imds_from_environment(o.env)) {
+    if (!o.http) {
+      tried.push_back("EC2 instance metadata (skipped: no HTTP transport)");
+    } else {
+      try {
+        credentials c = fetch_imds_credentials(*imds, o.http, now);
+        return {std::move(c), "EC2 instance metadata (" + imds->endpoint + ")"};
+      } catch (const error& e) {
+        // Off EC2 the endpoint is simply absent; say why it gave nothing and move on.
+        tried.push_back(e.what());
+      }
+    }
+  } else {
+    tried.push_back("EC2 instance metadata (disabled by AWS_EC2_METADATA_DISABLED)");
+  }
+
+  std::string message = "no credentials: tried ";
+  for (std::size_t i = 0; i < tried.size(); ++i) message += (i ? ", " : "") + tried[i];
+  message += "; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile (aws configure)";
+  throw error(errc::invalid_credentials, message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Caching, refresh, and presign lifetimes.
+
+/// How long `c` stays valid after `now`: nullopt for long-term keys (no expiration), zero or
+/// negative when already expired.
+inline std::optional<std::chrono::seconds> remaining_life(const credentials& c, time_point now) {
+  if (!c.expiration) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(*c.expiration - now);
+}
+
+/// What happens to a presigned URL signed at `now` for `expires_in` with `c`. S3 rejects a
+/// presigned URL once the session token that signed it expires, whatever X-Amz-Expires says;
+/// urlmint never shortens the expiry silently, it reports the shortfall here instead.
+struct presign_lifetime {
+  bool outlives_credentials = false;  ///< the URL's expiry is later than the credentials'
+  std::chrono::seconds requested{0};  ///< expires_in
+  std::chrono::seconds effective{0};  ///< how long the URL will really work (≤ requested)
+  std::optional<time_point> credentials_expiration;
+};
+
+/// Compares a presign's expiry with the credentials' remaining life (see presign_lifetime).
+inline presign_lifetime check_presign_lifetime(const credentials& c, time_point now, std::chrono::seconds expires_in) {
+  presign_lifetime out;
+  out.requested = expires_in;
+  out.effective = expires_in;
+  out.credentials_expiration = c.expiration;
+  if (const auto left = remaining_life(c, now); left && *left < expires_in) {
+    out.outlives_credentials = true;
+    out.effective = std::max(std::chrono::seconds(0), *left);
+  }
+  return out;
+}
+
+/// A one-line warning when a presigned URL would outlive its temporary credentials (for a CLI
+/// to print on stderr), or nullopt when it will not. Never contains a secret.
+inline std::optional<std::string> presign_lifetime_warning(const credentials& c, time_point now,
+                                                           std::chrono::seconds expires_in) {
+  const presign_lifetime l = check_presign_lifetime(c, now, expires_in);
+  if (!l.outlives_credentials) return std::nullopt;
+  return "the URL asks for " + std::to_string(l.requested.count()) + " s but the temporary credentials expire at " +
+         format_iso8601(*l.credentials_expiration) + " (in " + std::to_string(l.effective.count()) +
+         " s); S3 will reject it after that. Use long-term keys or a shorter --expires-in";
+}
+
+/// A function that fetches credentials (the chain, or any source), for provider.
+using fetch_function = std::function<resolved_credentials(time_point now)>;
+
+/// Credentials for the life of an application: fetched on first use, cached, and refreshed
+/// `refresh_margin` before their Expiration (long-term keys are fetched once). Thread-safe:
+/// when many threads ask at once, one fetches and the rest wait for it, or keep using the
+/// still-valid old credentials if the refresh is only advisory (inside the margin).
+/// A failed advisory refresh keeps the old credentials and retries after `retry_after`.
+class provider {
+ public:
+  /// Refresh this long before Expiration (the AWS SDKs use 5 to 15 minutes).
+  static constexpr std::chrono::seconds default_refresh_margin{300};
+
+  /// A provider over the default chain.
+  explicit provider(chain_options options = {}, std::chrono::seconds refresh_margin = default_refresh_margin)
+      : provider(fetch_function([o = std::move(options)](time_point now) { return resolve_credentials(o, now); }),
+                 refresh_margin) {}
+
+  /// A provider over any fetch function (one source, or a test double).
+  explicit provider(fetch_function fetch, std::chrono::seconds refresh_margin = default_refresh_margin)
+      : fetch_(std::move(fetch)), margin_(refresh_margin) {}
+
+  provider(const provider&) = delete;
+  provider& operator=(const provider&) = delete;
+
+  /// Credentials valid at `now`, fetching or refreshing when needed. The returned snapshot
+  /// stays valid (and unchanged) however the cache moves on. Throws what the fetch throws when
+  /// there are no usable credentials.
+  std::shared_ptr<const credentials> get(time_point now) {
+    std::shared_ptr<const credentials> snapshot;
+    {
+      std::lock_guard<std::mutex> lock(state_mutex_);
+      if (current_ && now < refresh_at_) return current_;
+      snapshot = current_;
+    }
+    const bool still_valid = snapshot && (!snapshot->expiration || now < *snapshot->expiration);
+    if (still_valid) {
+      std::unique_lock<std::mutex> refreshing(refresh_mutex_, std::try_to_lock);
+      if (!refreshing.owns_lock()) return snapshot;  // another thread is refreshing already
+      {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        if (current_ && now < refresh_at_) return current_;
+      }
+      try {
+        return refresh(now);
+      } catch (const error&) {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        refresh_at_ = snapshot->expiration ? std::min(*snapshot->expiration, now + retry_after) : now + retry_after;
+        return current_;
+      }
+    }
+    std::lock_guard<std::mutex> refreshing(refresh_mutex_);
+    {
+      std::lock_guard<std::mutex> lock(state_mutex_);
+      if (current_ && now < refresh_at_) return current_;
+    }
+    return refresh(now);
+  }
+
+  /// Credentials valid now (system clock).
+  std::shared_ptr<const credentials> get() { return get(clock::now()); }
+
+  /// Where the cached credentials came from ("" before the first get()).
+  std::string source() const {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    return source_;
+  }
+
+  /// How many times credentials were fetched (1 for long-term keys).
+  std::size_t fetch_count() const noexcept { return fetches_.load(); }
+
+  /// After a failed advisory refresh, wait this long before trying again.
+  static constexpr std::chrono::seconds retry_after{30};
+
+ private:
+  // Called with refresh_mutex_ held.
+  std::shared_ptr<const credentials> refresh(time_point now) {
+    resolved_credentials r = fetch_(now);
+    fetches_.fetch_add(1);
+    auto fresh = std::make_shared<const credentials>(std::move(r.creds));
+    time_point refresh_at = time_point::max();
+    if (fresh->expiration) {
+      refresh_at = *fresh->expiration - margin_;
+      // Credentials that arrive already inside the margin are used, and the next refresh is
+      // at half their remaining life, so a short-lived source is not asked on every call.
+      if (refresh_at <= now) refresh_at = now + (*fresh->expiration - now) / 2;
+    }
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    current_ = fresh;
+    source_ = std::move(r.source);
+    refresh_at_ = refresh_at;
+    return fresh;
+  }
+
+  fetch_function fetch_;
+  std::chrono::seconds margin_;
+  mutable std::mutex state_mutex_;  // guards current_, source_, refresh_at_
+  std::mutex refresh_mutex_;        // one fetch at a time
+  std::shared_ptr<const credentials> current_;
+  std::string source_;
+  time_point refresh_at_{};
+  std::atomic<std::size_t> fetches_{0};
+};
+
+}  // namespace providers
+}  // namespace urlmint
+
+#endif  // URLMINT_PROVIDERS_HPP
