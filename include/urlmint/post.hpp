@@ -1,0 +1,482 @@
+#ifndef URLMINT_POST_HPP
+#define URLMINT_POST_HPP
+
+// Presigned POST (browser-based uploads to S3 with an HTML form, SigV4), in the steps of AWS's
+// description:  conditions -> policy_document() (JSON) -> base64 -> policy_signature() -> fields.
+// Each step is public so it can be tested alone. Sans-IO and clock-free: the signing time is a
+// parameter. Needs only libcrypto.
+// Spec: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
+//       https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-authentication-HTTPPOST.html
+
+#include <chrono>    // std::chrono::seconds
+#include <cstdint>   // std::uint64_t, std::uint32_t
+#include <optional>  // std::optional
+#include <string>
+#include <string_view>
+#include <utility>  // std::move
+#include <vector>
+
+#include "credentials.hpp"
+#include "encoding.hpp"
+#include "error.hpp"
+#include "s3.hpp"
+#include "sigv4.hpp"
+#include "time.hpp"
+
+namespace urlmint {
+namespace post {
+
+/// Longest validity urlmint gives a POST policy: 7 days, in seconds (the life of a SigV4
+/// signing key's credential scope, and the limit of every other SigV4 presigned request).
+inline constexpr std::int64_t max_expiry_seconds = 604800;
+
+/// The suffix S3 replaces with the uploaded file's name in the `key` field.
+inline constexpr std::string_view filename_placeholder = "${filename}";
+
+/// How a policy condition matches a form field.
+enum class condition_kind {
+  exact,                 ///< {"field": "value"}: the field must equal the value
+  starts_with,           ///< ["starts-with", "$field", "prefix"]: the field must start with the prefix
+  content_length_range,  ///< ["content-length-range", min, max]: the file's size in bytes
+};
+
+/// One condition of a POST policy.
+struct condition {
+  condition_kind kind = condition_kind::exact;
+  std::string field;            ///< form field name without "$", e.g. "Content-Type"; empty for ranges
+  std::string value;            ///< the exact value or the prefix
+  std::uint64_t min_bytes = 0;  ///< content_length_range only, inclusive
+  std::uint64_t max_bytes = 0;  ///< content_length_range only, inclusive
+
+  /// {"field": "value"}.
+  static condition exact(std::string_view field, std::string_view value) {
+    return {condition_kind::exact, std::string(field), std::string(value), 0, 0};
+  }
+  /// ["starts-with", "$field", "prefix"]; an empty prefix allows any value.
+  static condition starts_with(std::string_view field, std::string_view prefix) {
+    return {condition_kind::starts_with, std::string(field), std::string(prefix), 0, 0};
+  }
+  /// ["content-length-range", min, max] in bytes, both inclusive.
+  static condition length_range(std::uint64_t min, std::uint64_t max) {
+    return {condition_kind::content_length_range, {}, {}, min, max};
+  }
+};
+
+/// One form field, in the order the form should send it (the file goes after all of them).
+struct form_field {
+  std::string name;
+  std::string value;
+};
+
+/// What the form may upload. Conditions are written in the order of these members (then
+/// `conditions`, then bucket, key and the signer's own), as botocore's generate_presigned_post
+/// writes them when given the same inputs in the same order.
+struct post_options {
+  std::chrono::seconds expires_in{3600};  ///< policy validity from `now`, 1..604800 s
+  /// The key is a prefix: the policy allows any key that starts with it, and the `key` field is
+  /// prefix + "${filename}" (the page may replace it). A key that already ends in "${filename}"
+  /// is always treated as a prefix (what botocore does).
+  bool key_is_prefix = false;
+  std::string acl;  ///< canned ACL, e.g. "public-read" (field and exact condition); empty: none
+  /// Allowed file size in bytes, inclusive; nullopt: no limit beyond S3's 5 GB.
+  std::optional<std::uint64_t> min_bytes;
+  std::optional<std::uint64_t> max_bytes;
+  std::string content_type;  ///< exact Content-Type (a field too), or a prefix, see below
+  /// Content-Type is a prefix ("image/"): a starts-with condition and no field, because the
+  /// page sets the file's real type.
+  bool content_type_is_prefix = false;
+  std::string success_action_status;  ///< "200", "201" (XML body) or "204"; empty: S3's 204
+  std::vector<sigv4::header> metadata;  ///< x-amz-meta-NAME fields and exact conditions (names without prefix)
+  std::vector<condition> conditions;    ///< anything else, e.g. Cache-Control or success_action_redirect
+  std::vector<form_field> fields;       ///< extra fields; each must satisfy a condition of its name
+};
+
+/// A signed form: POST the fields, then the file (as field "file", last), to `url`.
+struct presigned_post {
+  std::string url;                  ///< e.g. "https://bucket.s3.amazonaws.com/" or "http://127.0.0.1:9000/bucket"
+  std::vector<form_field> fields;   ///< includes key, policy, x-amz-* and x-amz-signature
+  std::string policy_json;          ///< the policy document the `policy` field encodes
+};
+
+// ---------------------------------------------------------------------------------------------
+// Step 1: the policy document.
+
+/// The policy's "expiration": ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" (UTC, whole seconds; AWS's
+/// examples add ".000", which S3 does not require and botocore does not write). Years 0..9999.
+inline std::string format_expiration(time_point t) {
+  const civil_time c = to_civil(to_unix_seconds(t));
+  std::string out(20, '\0');
+  urlmint::detail::put_digits(&out[0], c.year, 4);
+  out[4] = '-';
+  urlmint::detail::put_digits(&out[5], c.month, 2);
+  out[7] = '-';
+  urlmint::detail::put_digits(&out[8], c.day, 2);
+  out[10] = 'T';
+  urlmint::detail::put_digits(&out[11], c.hour, 2);
+  out[13] = ':';
+  urlmint::detail::put_digits(&out[14], c.minute, 2);
+  out[16] = ':';
+  urlmint::detail::put_digits(&out[17], c.second, 2);
+  out[19] = 'Z';
+  return out;
+}
+
+/// `text` as a quoted JSON string, escaped exactly as Python's json.dumps does by default
+/// (ensure_ascii): `"` and `\` backslashed; \b \f \n \r \t; other bytes outside printable ASCII
+/// as lowercase \uXXXX (UTF-16 surrogate pairs above U+FFFF). Byte-for-byte parity with botocore
+/// matters because S3 verifies the signature over the base64 of exactly these bytes.
+/// Throws errc::invalid_argument when `text` is not valid UTF-8.
+inline std::string json_quote(std::string_view text) {
+  if (!is_valid_utf8(text))
+    throw error(errc::invalid_argument, "post: a policy value is not valid UTF-8; S3 policies are UTF-8 JSON");
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  const auto put_u = [&out](std::uint32_t unit) {
+    const char esc[6] = {'\\', 'u', urlmint::detail::hex_digits_lower[(unit >> 12) & 15], urlmint::detail::hex_digits_lower[(unit >> 8) & 15],
+                         urlmint::detail::hex_digits_lower[(unit >> 4) & 15], urlmint::detail::hex_digits_lower[unit & 15]};
+    out.append(esc, 6);
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20 || c == 0x7f) put_u(c);
+          else out += static_cast<char>(c);
+      }
+      continue;
+    }
+    // Valid UTF-8 was checked above, so the lead byte gives the length.
+    const std::size_t extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+    std::uint32_t cp = c & (extra == 3 ? 0x07u : extra == 2 ? 0x0fu : 0x1fu);
+    for (std::size_t k = 1; k <= extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3fu);
+    i += extra + 1;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      put_u(0xd800 + (cp >> 10));
+      put_u(0xdc00 + (cp & 0x3ff));
+    } else {
+      put_u(cp);
+    }
+  }
+  out += '"';
+  return out;
+}
+
+/// One condition as JSON, in json.dumps' spacing: {"f": "v"}, ["starts-with", "$f", "p"],
+/// ["content-length-range", 0, 10].
+inline std::string condition_json(const condition& c) {
+  switch (c.kind) {
+    case condition_kind::exact:
+      return "{" + json_quote(c.field) + ": " + json_quote(c.value) + "}";
+    case condition_kind::starts_with:
+      return "[\"starts-with\", " + json_quote("$" + c.field) + ", " + json_quote(c.value) + "]";
+    case condition_kind::content_length_range:
+      return "[\"content-length-range\", " + std::to_string(c.min_bytes) + ", " + std::to_string(c.max_bytes) + "]";
+  }
+  return {};
+}
+
+/// The policy document {"expiration": "...", "conditions": [...]} with json.dumps' separators
+/// (", " and ": "), the bytes botocore encodes.
+inline std::string policy_document(std::string_view expiration, const std::vector<condition>& conditions) {
+  std::string out = "{\"expiration\": " + json_quote(expiration) + ", \"conditions\": [";
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += condition_json(conditions[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks: contradictions are reported before anything is signed, because S3 answers a form that
+// can never succeed only with a terse 403 at upload time.
+
+namespace detail {
+
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+inline bool has_prefix(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// Fields the signer writes itself; a caller's condition or field on them would either be
+// ignored by S3 or make the form unusable.
+inline bool is_reserved_field(std::string_view name) {
+  for (std::string_view r : {"policy", "x-amz-signature", "file", "x-amz-algorithm", "x-amz-credential", "x-amz-date",
+                             "x-amz-security-token", "bucket"})
+    if (iequals(name, r)) return true;
+  return false;
+}
+
+inline void check_field_name(std::string_view name, std::string_view what) {
+  if (name.empty())
+    throw error(errc::invalid_argument, "post: " + std::string(what) + " has an empty field name");
+  if (name.front() == '$')
+    throw error(errc::invalid_argument, "post: " + std::string(what) + " field \"" + std::string(name) +
+                                            "\" starts with '$'; write the field name without it");
+  for (char c : name)
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f || c == '"' || c == ':')
+      throw error(errc::invalid_argument, "post: " + std::string(what) + " field name \"" + std::string(name) +
+                                              "\" contains whitespace, a quote, ':' or a control character");
+}
+
+inline std::string describe(const condition& c) {
+  if (c.kind == condition_kind::exact) return c.field + " = \"" + c.value + "\"";
+  if (c.kind == condition_kind::starts_with) return c.field + " starts with \"" + c.value + "\"";
+  return "content-length-range " + std::to_string(c.min_bytes) + ".." + std::to_string(c.max_bytes);
+}
+
+// Whether a value can satisfy both conditions on the same field.
+inline bool compatible(const condition& a, const condition& b) {
+  if (a.kind == condition_kind::exact && b.kind == condition_kind::exact) return a.value == b.value;
+  if (a.kind == condition_kind::exact) return has_prefix(a.value, b.value);
+  if (b.kind == condition_kind::exact) return has_prefix(b.value, a.value);
+  return has_prefix(a.value, b.value) || has_prefix(b.value, a.value);
+}
+
+}  // namespace detail
+
+/// Throws errc::invalid_argument when a form can never satisfy `conditions`: two conditions on
+/// one field that no value meets (exact "a" and exact "b"; exact "text/plain" and starts-with
+/// "image/"; prefixes "a/" and "b/"), a content-length-range with min > max or two ranges that
+/// do not overlap, or an empty or "$"-prefixed field name. Field names compare case-insensitively.
+inline void check_conditions(const std::vector<condition>& conditions) {
+  const condition* range = nullptr;
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    const condition& c = conditions[i];
+    if (c.kind == condition_kind::content_length_range) {
+      if (c.min_bytes > c.max_bytes)
+        throw error(errc::invalid_argument, "post: content-length-range " + std::to_string(c.min_bytes) + ".." +
+                                                std::to_string(c.max_bytes) + " has min > max; swap them");
+      if (range != nullptr && (c.min_bytes > range->max_bytes || range->min_bytes > c.max_bytes))
+        throw error(errc::invalid_argument, "post: conditions contradict: " + detail::describe(*range) + " and " +
+                                                detail::describe(c) + " do not overlap; keep one range");
+      range = &c;
+      continue;
+    }
+    detail::check_field_name(c.field, "condition");
+    for (std::size_t j = 0; j < i; ++j) {
+      const condition& d = conditions[j];
+      if (d.kind == condition_kind::content_length_range || !detail::iequals(c.field, d.field)) continue;
+      if (!detail::compatible(c, d))
+        throw error(errc::invalid_argument, "post: conditions contradict: " + detail::describe(d) + " and " +
+                                                detail::describe(c) + " cannot both hold; remove one");
+    }
+  }
+}
+
+/// Whether `acl` is one of S3's canned ACLs (the only ACL a form field can carry).
+inline bool is_canned_acl(std::string_view acl) {
+  for (std::string_view a : {"private", "public-read", "public-read-write", "aws-exec-read", "authenticated-read",
+                             "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"})
+    if (acl == a) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 2: the signature.
+
+/// Lowercase hex HMAC-SHA256 of the base64 policy under the SigV4 signing key: for POST, the
+/// base64 policy *is* the string to sign.
+/// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-authentication-HTTPPOST.html
+inline std::string policy_signature(const sigv4::signing_key& key, std::string_view policy_base64) {
+  return sigv4::signature(key, policy_base64);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Putting it together.
+
+/// The caller's conditions and fields for bucket/key under `opts`, before the signer's own
+/// (x-amz-algorithm, x-amz-credential, x-amz-date, x-amz-security-token), in policy order.
+/// Throws errc::invalid_argument for contradictions and out-of-range options.
+inline std::pair<std::vector<condition>, std::vector<form_field>> caller_conditions(std::string_view bucket,
+                                                                                   std::string_view key,
+                                                                                   const post_options& opts) {
+  std::vector<condition> conds;
+  std::vector<form_field> fields;
+  if (!opts.acl.empty()) {
+    if (!is_canned_acl(opts.acl))
+      throw error(errc::invalid_argument, "post: acl \"" + opts.acl +
+                                              "\" is not a canned ACL; use private, public-read, public-read-write, "
+                                              "authenticated-read, bucket-owner-read or bucket-owner-full-control");
+    conds.push_back(condition::exact("acl", opts.acl));
+    fields.push_back({"acl", opts.acl});
+  }
+  if (opts.min_bytes || opts.max_bytes) {
+    // S3's own ceiling for a POST upload is 5 GiB.
+    const std::uint64_t max = opts.max_bytes ? *opts.max_bytes : 5368709120ULL;
+    const std::uint64_t min = opts.min_bytes ? *opts.min_bytes : 0;
+    if (min > max)
+      throw error(errc::invalid_argument, "post: minimum size " + std::to_string(min) + " is larger than maximum size " +
+                                              std::to_string(max) + "; swap them");
+    conds.push_back(condition::length_range(min, max));
+  }
+  if (!opts.content_type.empty()) {
+    if (opts.content_type_is_prefix) {
+      conds.push_back(condition::starts_with("Content-Type", opts.content_type));
+    } else {
+      conds.push_back(condition::exact("Content-Type", opts.content_type));
+      fields.push_back({"Content-Type", opts.content_type});
+    }
+  } else if (opts.content_type_is_prefix) {
+    throw error(errc::invalid_argument, "post: content_type_is_prefix is set but content_type is empty; give a prefix "
+                                        "such as \"image/\"");
+  }
+  if (!opts.success_action_status.empty()) {
+    const auto& s = opts.success_action_status;
+    if (s != "200" && s != "201" && s != "204")
+      throw error(errc::invalid_argument,
+                  "post: success_action_status \"" + s + "\" is not one S3 accepts; use 200, 201 or 204");
+    conds.push_back(condition::exact("success_action_status", s));
+    fields.push_back({"success_action_status", s});
+  }
+  for (const auto& m : opts.metadata) {
+    detail::check_field_name(m.name, "metadata");
+    const std::string name = "x-amz-meta-" + sigv4::lowercase(m.name);
+    conds.push_back(condition::exact(name, m.value));
+    fields.push_back({name, m.value});
+  }
+  for (const auto& c : opts.conditions) {
+    if (c.kind != condition_kind::content_length_range && detail::is_reserved_field(c.field))
+      throw error(errc::invalid_argument, "post: a condition on \"" + c.field +
+                                              "\" is not allowed; the signer writes bucket, policy and x-amz-* itself");
+    if (c.kind != condition_kind::content_length_range && detail::iequals(c.field, "key"))
+      throw error(errc::invalid_argument,
+                  "post: a condition on \"key\" is not allowed; pass the key or prefix as the key argument");
+    conds.push_back(c);
+  }
+  for (const auto& f : opts.fields) {
+    detail::check_field_name(f.name, "form");
+    if (detail::is_reserved_field(f.name) || detail::iequals(f.name, "key"))
+      throw error(errc::invalid_argument, "post: field \"" + f.name +
+                                              "\" is written by the signer; remove it from post_options::fields");
+    fields.push_back(f);
+  }
+
+  conds.push_back(condition::exact("bucket", bucket));
+  std::string key_field(key);
+  const bool placeholder = key.size() >= filename_placeholder.size() &&
+                           key.substr(key.size() - filename_placeholder.size()) == filename_placeholder;
+  if (placeholder) {
+    conds.push_back(condition::starts_with("key", key.substr(0, key.size() - filename_placeholder.size())));
+  } else if (opts.key_is_prefix) {
+    conds.push_back(condition::starts_with("key", key));
+    key_field.append(filename_placeholder);
+  } else {
+    if (key.empty())
+      throw error(errc::invalid_argument,
+                  "post: object key is empty; give a key, or a prefix with key_is_prefix (CLI: end it with '/')");
+    conds.push_back(condition::exact("key", key));
+  }
+  // The key field is written after the caller's fields, where botocore puts it.
+  fields.push_back({"key", key_field});
+
+  check_conditions(conds);
+  // Every field the form sends must satisfy the conditions on its name, and have at least one
+  // (S3 rejects a form field the policy does not mention, except x-ignore-*).
+  for (const auto& f : fields) {
+    bool covered = detail::has_prefix(sigv4::lowercase(f.name), "x-ignore-");
+    for (const auto& c : conds) {
+      if (c.kind == condition_kind::content_length_range || !detail::iequals(c.field, f.name)) continue;
+      covered = true;
+      const bool ok = c.kind == condition_kind::exact ? f.value == c.value : detail::has_prefix(f.value, c.value);
+      if (!ok)
+        throw error(errc::invalid_argument, "post: field " + f.name + " = \"" + f.value +
+                                                "\" contradicts the condition " + detail::describe(c));
+    }
+    if (!covered)
+      throw error(errc::invalid_argument, "post: field \"" + f.name +
+                                              "\" has no condition in the policy, so S3 would reject the form; add "
+                                              "a condition for it");
+  }
+  return {std::move(conds), std::move(fields)};
+}
+
+/// A presigned POST form for uploading to `bucket` under `key` (an exact key, or a prefix with
+/// opts.key_is_prefix or a trailing "${filename}"), valid from `now` for opts.expires_in.
+/// Fields come in botocore's order: the caller's (acl, Content-Type, success_action_status,
+/// x-amz-meta-*, extra), key, x-amz-algorithm, x-amz-credential, x-amz-date,
+/// x-amz-security-token (temporary credentials), policy, x-amz-signature.
+/// Throws errc::invalid_argument for bad options (see caller_conditions), an expiry outside
+/// 1..604800 s, or an invalid bucket; errc::invalid_credentials for unusable credentials.
+/// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-post-example.html
+inline presigned_post presign_post(const credentials& creds, const s3::config& cfg, std::string_view bucket,
+                                   std::string_view key, const post_options& opts, time_point now) {
+  validate(creds);
+  const auto expires = opts.expires_in.count();
+  if (expires < 1 || expires > max_expiry_seconds)
+    throw error(errc::invalid_argument, "post: expiry of " + std::to_string(expires) +
+                                            " s is out of range; a POST policy lasts 1 to 604800 seconds (7 days)");
+  if (!key.empty()) s3::validate_key(key);
+  presigned_post out;
+  // The form posts to the bucket itself; an empty key makes resolve() address the bucket.
+  const s3::location loc = s3::resolve(cfg, bucket, {});
+  out.url = loc.scheme + "://" + loc.host + loc.path;
+
+  auto [conds, fields] = caller_conditions(bucket, key, opts);
+  const amz_date when = format_amz_date(now);
+  const std::string scope = sigv4::credential_scope(when.date(), cfg.region, "s3");
+  const std::string credential = creds.access_key_id + "/" + scope;
+  const std::string algorithm(sigv4::algorithm);
+  const std::string timestamp(when.timestamp());
+  conds.push_back(condition::exact("x-amz-algorithm", algorithm));
+  conds.push_back(condition::exact("x-amz-credential", credential));
+  conds.push_back(condition::exact("x-amz-date", timestamp));
+  fields.push_back({"x-amz-algorithm", algorithm});
+  fields.push_back({"x-amz-credential", credential});
+  fields.push_back({"x-amz-date", timestamp});
+  if (creds.is_temporary()) {
+    const std::string token(creds.session_token.reveal());
+    conds.push_back(condition::exact("x-amz-security-token", token));
+    fields.push_back({"x-amz-security-token", token});
+  }
+
+  out.policy_json = policy_document(format_expiration(now + opts.expires_in), conds);
+  std::string policy = base64_encode(out.policy_json);
+  const sigv4::signing_key signing_key(creds.secret_access_key.reveal(), when.date(), cfg.region, "s3");
+  std::string signature = policy_signature(signing_key, policy);
+  fields.push_back({"policy", std::move(policy)});
+  fields.push_back({"x-amz-signature", std::move(signature)});
+  out.fields = std::move(fields);
+  return out;
+}
+
+/// The form as JSON, {"url": "...", "fields": {"name": "value", ...}} with fields in form
+/// order: what a web page fetches to build its upload form (and what `urlmint s3 presign-post`
+/// prints). Strings are escaped as json_quote does.
+inline std::string to_json(const presigned_post& form) {
+  std::string out = "{\"url\": " + json_quote(form.url) + ", \"fields\": {";
+  for (std::size_t i = 0; i < form.fields.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += json_quote(form.fields[i].name);
+    out += ": ";
+    out += json_quote(form.fields[i].value);
+  }
+  out += "}}";
+  return out;
+}
+
+}  // namespace post
+}  // namespace urlmint
+
+#endif  // URLMINT_POST_HPP
