@@ -86,6 +86,8 @@ class sha256 {
     SHA256_Init(&ctx_);
     URLMINT_DETAIL_SUPPRESS_DEPRECATED_END
   }
+  /// Resumes from a saved state (see state()), e.g. an HMAC pad state published lock-free.
+  explicit sha256(const SHA256_CTX& state) noexcept : ctx_(state) {}
   ~sha256() { secure_wipe(&ctx_, sizeof ctx_); }
   sha256(const sha256&) = default;
   sha256& operator=(const sha256&) = default;
@@ -109,9 +111,61 @@ class sha256 {
     return out;
   }
 
+  /// The raw state: a plain C struct, so it can be copied byte by byte (secret when it holds
+  /// key material: wipe copies with secure_wipe).
+  const SHA256_CTX& state() const noexcept { return ctx_; }
+
  private:
   SHA256_CTX ctx_;
 };
+
+namespace detail {
+
+/// An HMAC key's two pad states as one trivially copyable value: what a lock-free cache can
+/// publish word by word (sigv4::detail::dated_key_slot). Secret: wipe copies after use.
+struct hmac_sha256_pads {
+  SHA256_CTX inner;
+  SHA256_CTX outer;
+};
+
+/// An output for the encoders in encoding.hpp that batches small appends into whole blocks
+/// before handing them to SHA-256: a canonical request arrives as a dozen short pieces, and
+/// each SHA256_Update call has a fixed cost comparable to hashing 64 bytes.
+class buffered_sha256 {
+ public:
+  void append(const char* data, std::size_t size) noexcept {
+    if (size > sizeof buffer_ - used_) {
+      flush();
+      if (size >= sizeof buffer_) {
+        hash_.update(data, size);
+        return;
+      }
+    }
+    std::memcpy(buffer_ + used_, data, size);
+    used_ += size;
+  }
+  void append(std::string_view data) noexcept { append(data.data(), data.size()); }
+  void push_back(char c) noexcept {
+    if (used_ == sizeof buffer_) flush();
+    buffer_[used_++] = c;
+  }
+  /// The digest of everything appended.
+  sha256_digest finish() noexcept {
+    flush();
+    return hash_.finish();
+  }
+
+ private:
+  void flush() noexcept {
+    if (used_ > 0) hash_.update(buffer_, used_);
+    used_ = 0;
+  }
+  sha256 hash_;
+  std::size_t used_ = 0;
+  char buffer_[512];
+};
+
+}  // namespace detail
 
 /// SHA-256 of `data`.
 inline sha256_digest sha256_of(std::string_view data) noexcept {
@@ -155,6 +209,12 @@ class hmac_sha256_key {
     inner.update(message);
     return finish(inner);
   }
+
+  /// Rebuilds a key from pad states saved with pads().
+  explicit hmac_sha256_key(const detail::hmac_sha256_pads& pads) noexcept : inner_(pads.inner), outer_(pads.outer) {}
+
+  /// The pad states, for caches that publish keys lock-free. Secret: wipe the copy after use.
+  detail::hmac_sha256_pads pads() const noexcept { return {inner_.state(), outer_.state()}; }
 
   /// Starts a MAC whose message is fed incrementally; complete it with finish().
   sha256 begin() const noexcept { return inner_; }

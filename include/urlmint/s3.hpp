@@ -7,6 +7,7 @@
 
 #include <chrono>    // std::chrono::seconds
 #include <cstdint>   // std::uint16_t
+#include <cstring>   // std::memcpy
 #include <optional>  // std::optional
 #include <string>
 #include <string_view>
@@ -446,21 +447,277 @@ inline sigv4::signed_request sign_put_object(const credentials& creds, const con
   return sign_request(creds, cfg, "PUT", bucket, key, {}, put_headers(opts), payload_hash, now, cache);
 }
 
+namespace detail {
+
+// What a signer works out once instead of per URL. `usable` is false whenever the general
+// path would throw for this configuration: the fast path then steps aside, so every error
+// and its message stay the general path's.
+struct presign_plan {
+  bool usable = false;
+  bool aws = true;
+  addressing_style style = addressing_style::automatic;
+  std::string scheme;
+  std::string host;  // AWS: the regional S3 host; elsewhere the endpoint's authority
+  std::string base_path;
+  bool host_takes_buckets = false;  // custom endpoint: a DNS name (not an IP literal, not localhost)
+  std::string region;
+  std::string credential_prefix;  // uri_encode(access key id) + "%2F"
+  std::string credential_suffix;  // "%2F" + uri_encode(region) + "%2Fs3%2Faws4_request"
+  secret_string encoded_token;    // uri_encode(session token); empty for long-term keys
+};
+
+inline presign_plan make_presign_plan(const credentials& creds, const config& cfg) {
+  presign_plan plan;
+  // The string to sign is built in a fixed stack buffer; absurd regions take the general path.
+  if (cfg.region.empty() || cfg.region.size() > 64) return plan;
+  for (char c : cfg.region)
+    if (c == '/' || static_cast<unsigned char>(c) <= ' ') return plan;
+  plan.aws = is_aws_endpoint(cfg);
+  plan.style = cfg.style;
+  if (plan.aws) {
+    for (char c : cfg.region)
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return plan;
+    plan.scheme = "https";
+    plan.host = aws_s3_host(cfg.region);
+  } else {
+    endpoint e;
+    try {
+      e = parse_endpoint(cfg.endpoint_url);
+    } catch (const error&) {
+      return plan;
+    }
+    plan.scheme = e.scheme;
+    plan.host = e.authority();
+    plan.base_path = e.base_path;
+    plan.host_takes_buckets = !(is_ip_address(e.host) || e.host == "localhost");
+  }
+  plan.region = cfg.region;
+  plan.credential_prefix = uri_encode(creds.access_key_id);
+  plan.credential_prefix.append("%2F");
+  plan.credential_suffix = "%2F";
+  uri_encode_to(plan.credential_suffix, cfg.region, slash_encoding::encode);
+  plan.credential_suffix.append("%2Fs3%2Faws4_request");
+  if (creds.is_temporary()) plan.encoded_token = secret_string(uri_encode(creds.session_token.reveal()));
+  plan.usable = true;
+  return plan;
+}
+
+// An encoder output over a fixed char array; running out of room sets `overflow` (the
+// caller then takes the general path) instead of allocating.
+struct fixed_sink {
+  char* data;
+  std::size_t capacity;
+  std::size_t size = 0;
+  bool overflow = false;
+  void append(const char* p, std::size_t n) noexcept {
+    if (n > capacity - size) {
+      overflow = true;
+      return;
+    }
+    std::memcpy(data + size, p, n);
+    size += n;
+  }
+  void append(std::string_view text) noexcept { append(text.data(), text.size()); }
+  void push_back(char c) noexcept { append(&c, 1); }
+};
+
+struct encoded_view {
+  std::string_view name;
+  std::string_view value;
+};
+
+inline bool encoded_less(const encoded_view& a, const encoded_view& b) noexcept {
+  return a.name != b.name ? a.name < b.name : a.value < b.value;
+}
+
+// Whether the general path would accept this bucket, and if so whether it goes in the host.
+// Mirrors validate_bucket() and resolve(); returns false where they would throw.
+inline bool fast_bucket(const presign_plan& plan, std::string_view bucket, bool& virtual_hosted) {
+  if (bucket.empty()) return false;
+  const bool aws_name_ok = aws_bucket_name_problem(bucket).empty();
+  const bool has_dot = bucket.find('.') != std::string_view::npos;
+  if (plan.aws) {
+    if (!aws_name_ok) return false;
+    switch (plan.style) {
+      case addressing_style::automatic:
+        virtual_hosted = !has_dot;  // https: *.s3.amazonaws.com covers one label only
+        return true;
+      case addressing_style::path:
+        virtual_hosted = false;
+        return true;
+      case addressing_style::virtual_hosted:
+        virtual_hosted = true;
+        return !has_dot;
+    }
+    return false;
+  }
+  if (bucket.size() > 255) return false;
+  for (char c : bucket)
+    if (c == '/' || static_cast<unsigned char>(c) < ' ' || c == 0x7f) return false;
+  virtual_hosted = plan.style == addressing_style::virtual_hosted;
+  return !virtual_hosted || (plan.host_takes_buckets && aws_name_ok);
+}
+
+// The S3 presign hot path: the same bytes as s3::presign() for the common case (no extra
+// signed headers), appended to `out`, with no heap allocation once `out` has the capacity.
+// The URL is written first and the canonical request is hashed from views into it, so the
+// query string is encoded exactly once. Returns false, with `out` untouched, for inputs it
+// leaves to the general path (extra headers, many or huge query parameters, anything that
+// must throw).
+inline bool fast_presign_append(std::string& out, const presign_plan& plan, const credentials& creds,
+                                sigv4::detail::dated_key_slot& keys, std::string_view bucket,
+                                std::string_view key, const presign_options& opts, time_point now) {
+  constexpr std::size_t max_query = 16;
+  if (!plan.usable || !opts.headers.empty() || opts.query.size() > max_query) return false;
+  const std::string_view method = opts.method;
+  if (!(method == "GET" || method == "PUT" || method == "HEAD" || method == "DELETE")) return false;
+  const auto expires = opts.expires_in.count();
+  if (expires < 1 || expires > sigv4::max_presign_expiry_seconds) return false;
+  if (key.empty() || key.size() > max_key_bytes || !is_valid_utf8(key)) return false;
+  bool virtual_hosted = false;
+  if (!fast_bucket(plan, bucket, virtual_hosted)) return false;
+
+  const amz_date when = format_amz_date(now);
+  const std::string_view date = when.date();
+
+  // Every encoded query value that is not a view of something the plan already holds.
+  char scratch[4096];
+  fixed_sink sink{scratch, sizeof scratch};
+  encoded_view items[max_query + 6];
+  std::size_t count = 0;
+  for (const auto& q : opts.query) {
+    const std::size_t name_at = sink.size;
+    uri_encode_to(sink, q.name, slash_encoding::encode);
+    const std::size_t value_at = sink.size;
+    uri_encode_to(sink, q.value, slash_encoding::encode);
+    if (sink.overflow) return false;
+    items[count++] = {{scratch + name_at, value_at - name_at}, {scratch + value_at, sink.size - value_at}};
+  }
+  const std::size_t credential_at = sink.size;
+  sink.append(plan.credential_prefix);
+  sink.append(date);
+  sink.append(plan.credential_suffix);
+  if (sink.overflow) return false;
+  char expires_text[8];
+  std::size_t expires_size = 0;
+  for (auto v = expires; v > 0; v /= 10) expires_text[7 - expires_size++] = static_cast<char>('0' + v % 10);
+
+  items[count++] = {"X-Amz-Algorithm", sigv4::algorithm};
+  items[count++] = {"X-Amz-Credential", {scratch + credential_at, sink.size - credential_at}};
+  items[count++] = {"X-Amz-Date", when.timestamp()};
+  items[count++] = {"X-Amz-Expires", {expires_text + 8 - expires_size, expires_size}};
+  items[count++] = {"X-Amz-SignedHeaders", "host"};
+  if (!plan.encoded_token.empty()) items[count++] = {"X-Amz-Security-Token", plan.encoded_token.reveal()};
+  // Insertion sort: a handful of items, the X-Amz-* ones nearly in order already. Ties are
+  // byte-identical, so the order matches std::sort's in the general path.
+  for (std::size_t i = 1; i < count; ++i) {
+    const encoded_view item = items[i];
+    std::size_t j = i;
+    for (; j > 0 && encoded_less(item, items[j - 1]); --j) items[j] = items[j - 1];
+    items[j] = item;
+  }
+  std::size_t query_size = count - 1;
+  for (std::size_t i = 0; i < count; ++i) query_size += items[i].name.size() + 1 + items[i].value.size();
+
+  const std::size_t start = out.size();
+  out.reserve(start + plan.scheme.size() + 3 + bucket.size() + 1 + plan.host.size() + plan.base_path.size() +
+              1 + 3 * bucket.size() + 1 + 3 * key.size() + 1 + query_size + 17 + 64);
+  out.append(plan.scheme).append("://");
+  const std::size_t host_at = out.size();
+  if (virtual_hosted) out.append(bucket).append(1, '.');
+  out.append(plan.host);
+  const std::size_t path_at = out.size();
+  out.append(plan.base_path);
+  if (!virtual_hosted) {
+    out.push_back('/');
+    uri_encode_to(out, bucket, slash_encoding::encode);
+  }
+  // Encoded once, "/" kept: S3 signs the path as sent (see resolve()).
+  out.push_back('/');
+  uri_encode_to(out, key, slash_encoding::keep);
+  const std::size_t query_at = out.size() + 1;
+  out.push_back('?');
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) out.push_back('&');
+    out.append(items[i].name).append(1, '=').append(items[i].value);
+  }
+  const std::string_view url(out.data(), out.size());
+  const std::string_view host = url.substr(host_at, path_at - host_at);
+  const std::string_view path = url.substr(path_at, query_at - 1 - path_at);
+  const std::string_view query = url.substr(query_at);
+
+  urlmint::detail::buffered_sha256 canonical;
+  canonical.append(method);
+  canonical.push_back('\n');
+  canonical.append(path);
+  canonical.push_back('\n');
+  canonical.append(query);
+  canonical.append("\nhost:");
+  canonical.append(host);
+  canonical.append("\n\nhost\n");
+  canonical.append(sigv4::unsigned_payload);
+  const sha256_digest canonical_hash = canonical.finish();
+
+  // "AWS4-HMAC-SHA256\n" TIMESTAMP "\n" DATE/REGION/s3/aws4_request "\n" HEX(canonical hash)
+  char to_sign[256];
+  fixed_sink sts{to_sign, sizeof to_sign};
+  sts.append(sigv4::algorithm);
+  sts.push_back('\n');
+  sts.append(when.timestamp());
+  sts.push_back('\n');
+  sts.append(date);
+  sts.push_back('/');
+  sts.append(plan.region);
+  sts.append("/s3/aws4_request\n");
+  hex_encode_to(sts, canonical_hash.data(), canonical_hash.size());
+
+  urlmint::detail::hmac_sha256_pads pads;
+  if (!keys.load(date, pads)) {
+    const sigv4::signing_key derived(creds.secret_access_key.reveal(), date, plan.region, "s3");
+    pads = derived.hmac().pads();
+    keys.store(date, pads);
+  }
+  const sha256_digest mac = hmac_sha256_key(pads).mac({to_sign, sts.size});
+  secure_wipe(&pads, sizeof pads);
+
+  char hex[64];
+  fixed_sink sig{hex, sizeof hex};
+  hex_encode_to(sig, mac.data(), mac.size());
+  out.append("&X-Amz-Signature=").append(hex, sizeof hex);
+  return true;
+}
+
+}  // namespace detail
+
 /// Credentials, endpoint configuration and a signing-key cache together: the object to keep
 /// for the life of an application. Thread-safe; all methods are const or internally locked.
 class signer {
  public:
   signer(credentials creds, config cfg) : creds_(std::move(creds)), cfg_(std::move(cfg)) {
     validate(creds_);
+    plan_ = detail::make_presign_plan(creds_, cfg_);
   }
 
   const config& configuration() const noexcept { return cfg_; }
   const credentials& creds() const noexcept { return creds_; }
 
-  /// A presigned URL (see s3::presign).
+  /// A presigned URL (see s3::presign): the same bytes, by a path that streams the canonical
+  /// request into SHA-256 and reuses this signer's key for the day (one heap allocation, the
+  /// returned string). Inputs with extra signed headers take the general path.
   std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now) const {
+    std::string url;
+    if (detail::fast_presign_append(url, plan_, creds_, keys_, bucket, key, opts, now)) return url;
     return s3::presign(creds_, cfg_, bucket, key, opts, now, &cache_);
+  }
+  /// Appends the presigned URL of presign() to `out` (nothing else: no newline). Makes no heap
+  /// allocation when `out` already has room for it (reuse one buffer for many URLs), except
+  /// for inputs that take the general path (extra signed headers, more than 16 extra query
+  /// parameters or 4 KiB of them). Throws like presign(), leaving `out` unchanged.
+  void presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
+                      time_point now) const {
+    if (!detail::fast_presign_append(out, plan_, creds_, keys_, bucket, key, opts, now))
+      out += s3::presign(creds_, cfg_, bucket, key, opts, now, &cache_);
   }
   /// A presigned URL valid from the system clock's now.
   std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts = {}) const {
@@ -477,7 +734,10 @@ class signer {
  private:
   credentials creds_;
   config cfg_;
+  detail::presign_plan plan_;
   mutable sigv4::signing_key_cache cache_;
+  // Today's (and yesterday's) key for the presign fast path; lock-free for readers.
+  mutable sigv4::detail::dated_key_slot keys_;
 };
 
 }  // namespace s3

@@ -9,6 +9,7 @@
 
 #include <algorithm>  // std::sort, std::stable_sort
 #include <array>      // std::array
+#include <atomic>     // std::atomic: the lock-free reader side of detail::dated_key_slot
 #include <cstring>    // std::memcpy
 #include <chrono>     // std::chrono::seconds
 #include <cstdint>    // std::int64_t
@@ -389,6 +390,103 @@ class signing_key_cache {
   std::array<entry, 8> entries_;
   std::size_t next_ = 0;
 };
+
+namespace detail {
+
+/// The signing key of one fixed (secret, region, service) for the two most recent dates, as
+/// HMAC pad states. Built for the presign hot path: readers never write shared memory, so
+/// threads signing in parallel share the cache lines read-only (a mutex, or a shared_ptr's
+/// reference count, would bounce one line between cores on every URL). Each slot is a
+/// sequence lock whose every shared word is a std::atomic, so there is no data race in the
+/// C++ sense and ThreadSanitizer stays quiet; writers (once a day) serialize on a mutex.
+/// Two slots so URLs signed on both sides of midnight (clock skew, threads) both stay cached.
+class dated_key_slot {
+ public:
+  dated_key_slot() = default;
+  dated_key_slot(const dated_key_slot&) = delete;
+  dated_key_slot& operator=(const dated_key_slot&) = delete;
+  ~dated_key_slot() {
+    for (auto& s : slots_)
+      for (auto& w : s.data) w.store(0, std::memory_order_relaxed);
+  }
+
+  /// Copies the pads cached for `date` ("YYYYMMDD") into `out`; false when none are cached.
+  /// The caller wipes `out` after use.
+  bool load(std::string_view date, urlmint::detail::hmac_sha256_pads& out) const noexcept {
+    const std::uint64_t wanted = pack(date);
+    for (const auto& s : slots_) {
+      // A torn read only happens while a writer replaces the slot; retrying a few times and
+      // then deriving the key afresh is always correct.
+      for (int attempt = 0; attempt < 4; ++attempt) {
+        const std::uint64_t seq0 = s.seq.load(std::memory_order_acquire);
+        if ((seq0 & 1) != 0) continue;
+        if (s.date.load(std::memory_order_relaxed) != wanted) break;
+        std::uint64_t copy[words];
+        for (std::size_t i = 0; i < words; ++i) copy[i] = s.data[i].load(std::memory_order_relaxed);
+        std::atomic_thread_fence(std::memory_order_acquire);
+        const bool stable = s.seq.load(std::memory_order_relaxed) == seq0;
+        if (stable) std::memcpy(&out, copy, sizeof out);
+        secure_wipe(copy, sizeof copy);
+        if (stable) return true;
+      }
+    }
+    return false;
+  }
+
+  /// Publishes the pads for `date`, replacing the older of the two cached dates.
+  void store(std::string_view date, const urlmint::detail::hmac_sha256_pads& pads) noexcept {
+    const std::uint64_t d = pack(date);
+    std::uint64_t words_in[words] = {};
+    std::memcpy(words_in, &pads, sizeof pads);
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    slot* target = &slots_[0];
+    for (auto& s : slots_) {
+      const std::uint64_t held = s.date.load(std::memory_order_relaxed);
+      if (held == d) {
+        target = nullptr;  // another thread got here first
+        break;
+      }
+      if (unpacked_less(held, target->date.load(std::memory_order_relaxed))) target = &s;
+    }
+    if (target != nullptr) {
+      const std::uint64_t seq = target->seq.load(std::memory_order_relaxed);
+      target->seq.store(seq + 1, std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_release);
+      target->date.store(d, std::memory_order_relaxed);
+      for (std::size_t i = 0; i < words; ++i) target->data[i].store(words_in[i], std::memory_order_relaxed);
+      target->seq.store(seq + 2, std::memory_order_release);
+    }
+    secure_wipe(words_in, sizeof words_in);
+  }
+
+ private:
+  static constexpr std::size_t words = (sizeof(urlmint::detail::hmac_sha256_pads) + 7) / 8;
+
+  // "YYYYMMDD" as one word (0 = empty slot: a real date is never eight NUL bytes).
+  static std::uint64_t pack(std::string_view date) noexcept {
+    std::uint64_t v = 0;
+    std::memcpy(&v, date.data(), date.size() < 8 ? date.size() : 8);
+    return v;
+  }
+  // Date order of two packed dates (byte order of the digits, whatever the endianness).
+  static bool unpacked_less(std::uint64_t a, std::uint64_t b) noexcept {
+    char ta[8];
+    char tb[8];
+    std::memcpy(ta, &a, 8);
+    std::memcpy(tb, &b, 8);
+    return std::memcmp(ta, tb, 8) < 0;
+  }
+
+  struct slot {
+    std::atomic<std::uint64_t> seq{0};
+    std::atomic<std::uint64_t> date{0};
+    std::array<std::atomic<std::uint64_t>, words> data{};
+  };
+  slot slots_[2];
+  std::mutex write_mutex_;
+};
+
+}  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
 // Putting it together.
