@@ -131,6 +131,7 @@ inline std::string normalize_domain(std::string_view text) {
     const std::string scheme = sigv4::lowercase(text.substr(0, sep));
     if (scheme != "https" && scheme != "http") throw bad("has scheme \"" + scheme + "://\"");
     text.remove_prefix(sep + 3);
+    if (text.find("://") != std::string_view::npos) throw bad("has two schemes");
   }
   while (!text.empty() && text.back() == '/') text.remove_suffix(1);
   if (text.empty()) throw bad("is empty");
@@ -538,7 +539,7 @@ inline private_key::private_key(std::string_view pem, std::string_view passphras
     throw fail("holds a " + label + ", not a private key; pass the private key CloudFront's public key was made from");
   const bool encrypted = label == "ENCRYPTED PRIVATE KEY" || pem.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos;
   if (encrypted && passphrase.empty())
-    throw fail("is encrypted; supply its passphrase (--passphrase / URLMINT_CLOUDFRONT_KEY_PASSPHRASE)");
+    throw fail("is encrypted; supply its passphrase (the CLI reads it from URLMINT_CLOUDFRONT_KEY_PASSPHRASE)");
   if (pem.size() > static_cast<std::size_t>(INT32_MAX)) throw fail("is too large");
   detail::unique_bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (!bio) throw error(errc::crypto, "cloudfront: BIO_new_mem_buf failed: " + urlmint::detail::openssl_errors());
