@@ -1,0 +1,677 @@
+#ifndef URLMINT_S3_CLIENT_HPP
+#define URLMINT_S3_CLIENT_HPP
+
+// S3 operations over curl.hpp: PutObject from memory and from a file (streamed), multipart
+// upload with parallel parts, GetObject, HeadObject, DeleteObject, CreateBucket and
+// PutBucketLifecycleConfiguration. Every attempt is signed afresh (s3.hpp, multipart.hpp), so a
+// retry after backoff carries a current x-amz-date. S3's XML errors become s3::service_error
+// with the code, message, request id, a region hint and the server's StringToSign and
+// CanonicalRequest when it sends them. The pure parts (error parsing, backoff, lifecycle XML)
+// are free functions so they can be tested without a server.
+
+#include <fcntl.h>     // open
+#include <sys/stat.h>  // fstat
+#include <unistd.h>    // pread, close
+
+#include <algorithm>   // std::min
+#include <atomic>      // std::atomic
+#include <cerrno>      // errno
+#include <chrono>      // std::chrono::milliseconds
+#include <cstdint>     // std::uint64_t
+#include <cstring>     // std::strerror
+#include <exception>   // std::exception_ptr
+#include <functional>  // std::function
+#include <memory>      // std::shared_ptr
+#include <mutex>       // std::mutex
+#include <optional>    // std::optional
+#include <random>      // std::random_device, std::mt19937_64
+#include <string>
+#include <string_view>
+#include <thread>      // std::thread, std::this_thread::sleep_for
+#include <vector>
+
+#include "credentials.hpp"
+#include "crypto.hpp"
+#include "curl.hpp"
+#include "error.hpp"
+#include "multipart.hpp"
+#include "s3.hpp"
+#include "sigv4.hpp"
+#include "time.hpp"
+
+namespace urlmint {
+namespace s3 {
+
+// ---------------------------------------------------------------------------------------------
+// Errors.
+
+/// What S3 said when it refused a request, from its XML error body and headers.
+/// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+struct error_details {
+  long status = 0;                ///< HTTP status
+  std::string code;               ///< e.g. "SignatureDoesNotMatch", "NoSuchBucket" ("" when the body had none)
+  std::string message;            ///< S3's human-readable message
+  std::string request_id;         ///< <RequestId> or x-amz-request-id
+  std::string host_id;            ///< <HostId> or x-amz-id-2
+  std::string region;             ///< the bucket's real region when S3 named it (redirects, wrong region)
+  std::string endpoint;           ///< <Endpoint> of a redirect
+  std::string string_to_sign;     ///< the server's StringToSign (SignatureDoesNotMatch)
+  std::string canonical_request;  ///< the server's CanonicalRequest (SignatureDoesNotMatch)
+  std::string body_excerpt;       ///< the start of a body that was not S3 XML, printable ASCII only
+};
+
+/// An S3 error answer: a urlmint::error (code errc::service, errc::signature_mismatch or
+/// errc::invalid_credentials) that also carries the parsed details.
+class service_error : public error {
+ public:
+  service_error(errc code, const std::string& message, error_details details)
+      : error(code, message), details_(std::move(details)) {}
+  /// The parsed answer.
+  const error_details& details() const noexcept { return details_; }
+
+ private:
+  error_details details_;
+};
+
+namespace detail {
+
+inline std::optional<std::string> find_header(const std::vector<sigv4::header>& headers, std::string_view name) {
+  for (const auto& h : headers)
+    if (sigv4::lowercase(h.name) == name) return h.value;
+  return std::nullopt;
+}
+
+// Keeps a server's text printable and on one line: it ends up in a one-line error message.
+inline std::string printable_excerpt(std::string_view text, std::size_t max) {
+  std::string out;
+  for (char c : text.substr(0, max)) out += (c >= ' ' && c < 0x7f) ? c : ' ';
+  return out;
+}
+
+}  // namespace detail
+
+/// Parses an error answer (status, headers, body). Works for bodies that are not S3 XML (an
+/// HTML error page from a proxy, an empty HEAD answer): code stays empty and body_excerpt
+/// keeps the start of the body.
+inline error_details parse_error_response(long status, const std::vector<sigv4::header>& headers,
+                                          std::string_view body) {
+  error_details d;
+  d.status = status;
+  const auto text = [&](std::string_view tag) { return multipart::xml_element_text(body, tag).value_or(""); };
+  if (body.find("<Error") != std::string_view::npos) {
+    d.code = text("Code");
+    d.message = text("Message");
+    d.request_id = text("RequestId");
+    d.host_id = text("HostId");
+    d.region = text("Region");
+    d.endpoint = text("Endpoint");
+    d.string_to_sign = text("StringToSign");
+    d.canonical_request = text("CanonicalRequest");
+  } else {
+    d.body_excerpt = detail::printable_excerpt(body, 120);
+  }
+  if (d.request_id.empty()) d.request_id = detail::find_header(headers, "x-amz-request-id").value_or("");
+  if (d.host_id.empty()) d.host_id = detail::find_header(headers, "x-amz-id-2").value_or("");
+  if (d.region.empty()) d.region = detail::find_header(headers, "x-amz-bucket-region").value_or("");
+  if (d.region.empty()) {
+    // "... the region 'us-east-1' is wrong; expecting 'eu-west-1'"
+    const auto at = d.message.find("expecting '");
+    if (at != std::string::npos) {
+      const auto end = d.message.find('\'', at + 11);
+      if (end != std::string::npos) d.region = d.message.substr(at + 11, end - at - 11);
+    }
+  }
+  if (d.code.empty() && body.empty()) {
+    // HEAD answers have no body: name the status the way S3's SDKs do.
+    switch (status) {
+      case 301: d.code = "PermanentRedirect"; break;
+      case 307: d.code = "TemporaryRedirect"; break;
+      case 400: d.code = "BadRequest"; break;
+      case 403: d.code = "Forbidden"; break;
+      case 404: d.code = "NotFound"; break;
+      default: break;
+    }
+  }
+  return d;
+}
+
+/// Whether an answer is worth retrying: 500, 502, 503, 504, or S3's throttling and transient
+/// codes (SlowDown, InternalError, RequestTimeout). Never other 4xx: the same request would
+/// fail the same way.
+inline bool is_retryable(long status, std::string_view code) {
+  if (status == 500 || status == 502 || status == 503 || status == 504) return true;
+  return code == "SlowDown" || code == "InternalError" || code == "RequestTimeout" || code == "ServiceUnavailable";
+}
+
+/// The one-line message for an error answer to `operation` (e.g. "PUT s3://b/k") under
+/// `cfg`, with the cause and the fix.
+inline std::string describe(const error_details& d, std::string_view operation, const config& cfg) {
+  std::string msg = "s3: " + std::string(operation) + " failed: HTTP " + std::to_string(d.status);
+  if (!d.code.empty()) msg += " " + d.code;
+  if (!d.message.empty()) msg += ": " + detail::printable_excerpt(d.message, 300);
+  std::string fix;
+  const bool wrong_region = !d.region.empty() && d.region != cfg.region;
+  if (wrong_region) {
+    fix = "the bucket is in region " + d.region + ", not " + cfg.region + "; pass --region " + d.region +
+          " (or set AWS_REGION=" + d.region + ")";
+  } else if (d.status == 301 || d.status == 307 || d.code == "PermanentRedirect" || d.code == "TemporaryRedirect") {
+    fix = "the bucket lives in another region" + (d.endpoint.empty() ? std::string() : " (endpoint " + d.endpoint + ")") +
+          "; pass its --region";
+  } else if (d.code == "SignatureDoesNotMatch") {
+    fix = "the secret access key is wrong for this access key id (check AWS_SECRET_ACCESS_KEY), or the request "
+          "changed after signing; compare the server's StringToSign with --debug";
+  } else if (d.code == "InvalidAccessKeyId") {
+    fix = "the access key id is unknown to this server; check AWS_ACCESS_KEY_ID and --endpoint-url";
+  } else if (d.code == "RequestTimeTooSkewed") {
+    fix = "this machine's clock is more than 15 minutes off; sync it (e.g. with NTP)";
+  } else if (d.code == "NoSuchBucket") {
+    fix = "the bucket does not exist; check its name, --endpoint-url and --region, or create it";
+  } else if (d.code == "NoSuchKey" || (d.code == "NotFound" && d.status == 404)) {
+    fix = "no object has this key; check the key (it is case-sensitive)";
+  } else if (d.code == "AccessDenied" || d.code == "Forbidden") {
+    fix = "the credentials are not allowed to do this; check the bucket policy and IAM permissions";
+  } else if (d.code == "BadDigest" || d.code == "XAmzContentSHA256Mismatch" || d.code == "InvalidDigest") {
+    fix = "the body changed between hashing and sending; retry, and do not modify the file while it uploads";
+  } else if (d.code == "AuthorizationHeaderMalformed") {
+    fix = "check --region";
+  } else if (d.code.empty() && !d.body_excerpt.empty()) {
+    fix = "the answer is not S3 XML (\"" + d.body_excerpt + "\"); is --endpoint-url really an S3 server?";
+  } else if (d.status >= 500) {
+    fix = "the server failed; retry later";
+  }
+  if (!fix.empty()) msg += "; " + fix;
+  if (!d.request_id.empty()) msg += " (request id " + detail::printable_excerpt(d.request_id, 80) + ")";
+  return msg;
+}
+
+/// The service_error for an answer (errc::signature_mismatch for SignatureDoesNotMatch,
+/// errc::invalid_credentials for InvalidAccessKeyId, errc::service otherwise).
+inline service_error make_service_error(const error_details& d, std::string_view operation, const config& cfg) {
+  errc code = errc::service;
+  if (d.code == "SignatureDoesNotMatch") code = errc::signature_mismatch;
+  else if (d.code == "InvalidAccessKeyId") code = errc::invalid_credentials;
+  return service_error(code, describe(d, operation, cfg), d);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retries.
+
+/// How many times to try and how long to wait in between: "full jitter" backoff, each wait a
+/// uniform draw in [0, min(max_delay, base_delay * 2^(retry-1))].
+/// https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+struct retry_policy {
+  int max_attempts = 4;                              ///< first try included; 1 disables retries
+  std::chrono::milliseconds base_delay{100};         ///< milliseconds
+  std::chrono::milliseconds max_delay{5000};         ///< cap of one wait, milliseconds
+};
+
+/// The wait before retry number `retry` (1 = the first retry), given `unit_random` in [0, 1).
+inline std::chrono::milliseconds backoff_delay(const retry_policy& p, int retry, double unit_random) {
+  double ceiling = static_cast<double>(p.base_delay.count());
+  for (int i = 1; i < retry && ceiling < static_cast<double>(p.max_delay.count()); ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, static_cast<double>(p.max_delay.count()));
+  if (unit_random < 0) unit_random = 0;
+  if (unit_random >= 1) unit_random = 0.999999;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(ceiling * unit_random));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle.
+
+/// A PutBucketLifecycleConfiguration body with one rule: expire objects under `prefix`
+/// `days` days after creation (the seed's "charts/ for 30 days"). `days` must be >= 1.
+/// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html
+inline std::string lifecycle_expiration_xml(std::string_view prefix, int days, std::string_view rule_id = {}) {
+  if (days < 1)
+    throw error(errc::invalid_argument, "s3: lifecycle expiry of " + std::to_string(days) +
+                                            " days is out of range; use 1 or more days");
+  const std::string id = rule_id.empty() ? "expire-" + std::string(prefix.empty() ? "all" : prefix) : std::string(rule_id);
+  return "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Rule><ID>" +
+         multipart::xml_escape(id.substr(0, 255)) + "</ID><Filter><Prefix>" + multipart::xml_escape(prefix) +
+         "</Prefix></Filter><Status>Enabled</Status><Expiration><Days>" + std::to_string(days) +
+         "</Days></Expiration></Rule></LifecycleConfiguration>";
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client.
+
+/// Bytes transferred so far and the total, in bytes. Called from the thread doing the work
+/// (several threads during a multipart upload, one at a time).
+using progress_function = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+/// Client settings.
+struct client_options {
+  curl::options http;                   ///< timeouts, TLS, user agent
+  retry_policy retry;                   ///< retries of connection errors, timeouts, 5xx, SlowDown
+  /// Files at least this large (bytes) go up as multipart uploads. S3's single PUT limit is 5 GiB.
+  std::uint64_t multipart_threshold = 64ull * 1024 * 1024;
+  std::uint64_t part_size = 16ull * 1024 * 1024;  ///< bytes per part, 5 MiB..5 GiB
+  unsigned max_parallel_parts = 4;                ///< parts in flight at once (one connection each)
+  /// Sign bodies as UNSIGNED-PAYLOAD instead of hashing them (https:// endpoints only; the
+  /// body's integrity then rests on TLS and Content-MD5).
+  bool unsigned_payload = false;
+  progress_function progress;                     ///< optional
+  /// The clock used to sign each attempt; empty means urlmint::clock::now.
+  std::function<time_point()> now;
+  /// How to wait between attempts; empty means std::this_thread::sleep_for (tests shorten it).
+  std::function<void(std::chrono::milliseconds)> sleep;
+};
+
+/// What an upload produced.
+struct put_result {
+  std::string etag;        ///< as S3 returned it, quotes included
+  bool multipart = false;  ///< whether it went up in parts
+  int parts = 0;           ///< part count of a multipart upload
+  int attempts = 0;        ///< HTTP attempts of a single PUT (1 when nothing was retried)
+};
+
+namespace detail {
+
+struct file_descriptor {
+  int fd = -1;
+  explicit file_descriptor(int f) : fd(f) {}
+  ~file_descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+  file_descriptor(const file_descriptor&) = delete;
+  file_descriptor& operator=(const file_descriptor&) = delete;
+};
+
+// Reads exactly `size` bytes at `offset` or throws errc::io (the file shrank or failed).
+inline void pread_exact(int fd, char* out, std::size_t size, std::uint64_t offset, const std::string& path) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      throw error(errc::io, "s3: reading \"" + path + "\" failed: " + std::strerror(errno));
+    if (n == 0)
+      throw error(errc::io, "s3: \"" + path + "\" became shorter while it was uploading; do not modify a file "
+                                               "during its upload");
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace detail
+
+/// Opens `path` for reading and returns its size; throws errc::io naming the cause and fix for
+/// a missing or unreadable file, a directory, or anything that is not a regular file.
+inline std::uint64_t check_readable_file(const std::string& path, int* fd_out = nullptr) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int e = errno;
+    std::string fix = e == ENOENT ? "check the path" : e == EACCES ? "check its permissions" : "check the file";
+    throw error(errc::io, "s3: cannot read \"" + path + "\": " + std::strerror(e) + "; " + fix);
+  }
+  detail::file_descriptor guard(fd);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    throw error(errc::io, "s3: cannot stat \"" + path + "\": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    throw error(errc::io, "s3: \"" + path + "\" is a directory; give the path of one file to upload");
+  if (!S_ISREG(st.st_mode))
+    throw error(errc::io, "s3: \"" + path + "\" is not a regular file; upload a file, or use - for stdin");
+  if (fd_out != nullptr) {
+    *fd_out = fd;
+    guard.fd = -1;
+  }
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+/// An S3 client: credentials, endpoint configuration, retry policy and one HTTP connection.
+/// Not thread-safe (it owns one curl::client); use one per thread. Multipart uploads start
+/// their own worker connections internally.
+class client {
+ public:
+  /// Throws errc::invalid_credentials for incomplete credentials.
+  client(credentials creds, config cfg, client_options opts = {})
+      : signer_(std::move(creds), std::move(cfg)), opts_(std::move(opts)), http_(opts_.http) {}
+
+  /// The signer (credentials, configuration and key cache), e.g. to presign a GET afterwards.
+  const s3::signer& signer() const noexcept { return signer_; }
+  /// The endpoint configuration.
+  const config& configuration() const noexcept { return signer_.configuration(); }
+  /// The settings.
+  const client_options& options() const noexcept { return opts_; }
+
+  /// Builds one attempt's signed request at the given time.
+  using request_builder = std::function<sigv4::signed_request(time_point)>;
+  /// Makes one attempt's body (a fresh source per attempt, so a retry starts from the first byte).
+  using body_factory = std::function<curl::body_source()>;
+
+  /// Sends a request built by `build` with retries: connection errors, timeouts, 5xx and
+  /// SlowDown are retried with backoff, re-signing each time. Returns a 2xx answer; throws
+  /// service_error for any other final answer and errc::transport when every attempt failed
+  /// to connect. `operation` names the request in messages, e.g. "PUT s3://bucket/key".
+  curl::response execute(curl::client& http, const std::string& operation, const request_builder& build,
+                         const body_factory& body = nullptr, const curl::progress_callback& progress = nullptr,
+                         int* attempts_out = nullptr) {
+    const int max_attempts = std::max(1, opts_.retry.max_attempts);
+    for (int attempt = 1;; ++attempt) {
+      if (attempts_out != nullptr) *attempts_out = attempt;
+      const sigv4::signed_request req = build(opts_.now ? opts_.now() : clock::now());
+      curl::response resp;
+      try {
+        if (body) resp = http.send(req, body(), progress);
+        else resp = http.send(req, std::string_view());
+      } catch (const error& e) {
+        if (e.code() != errc::transport || attempt >= max_attempts) throw;
+        wait(attempt);
+        continue;
+      }
+      if (resp.status >= 200 && resp.status < 300) return resp;
+      const error_details d = parse_error_response(resp.status, resp.headers, resp.body);
+      if (is_retryable(resp.status, d.code) && attempt < max_attempts) {
+        wait(attempt);
+        continue;
+      }
+      throw make_service_error(d, operation, configuration());
+    }
+  }
+
+  /// PutObject of `body` held in memory. Sends x-amz-content-sha256 (or UNSIGNED-PAYLOAD when
+  /// options().unsigned_payload) and Content-MD5. Bodies above the multipart threshold go up
+  /// in parts. https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+  put_result put_object(std::string_view bucket, std::string_view key, std::string_view body,
+                        const put_options& opts = {}) {
+    if (body.size() >= opts_.multipart_threshold && body.size() > multipart::min_part_size)
+      return put_multipart(bucket, key, body.size(), opts, [body](std::uint64_t offset, std::size_t size, char* out) {
+        std::memcpy(out, body.data() + offset, size);
+      });
+    const std::string hash = payload_hash_of(body);
+    put_options with_md5 = opts;
+    with_md5.extra_headers.push_back({"Content-MD5", multipart::content_md5(body)});
+    put_result result;
+    const auto resp = execute(
+        http_, operation("PUT", bucket, key),
+        [&](time_point now) { return sign_put_object(signer_.creds(), configuration(), bucket, key, with_md5, hash, now); },
+        memory_body(body), progress_for(body.size()), &result.attempts);
+    result.etag = resp.header("etag").value_or("");
+    return result;
+  }
+
+  /// PutObject of a file, streamed from disk: a first pass computes SHA-256 and MD5, the
+  /// second sends the bytes; a retry re-reads from the start. Files at least
+  /// options().multipart_threshold bytes long go up as a multipart upload. Throws errc::io for
+  /// a missing or unreadable file or a directory, before any request is sent.
+  put_result put_file(std::string_view bucket, std::string_view key, const std::string& path,
+                      const put_options& opts = {}) {
+    int raw_fd = -1;
+    const std::uint64_t size = check_readable_file(path, &raw_fd);
+    auto fd = std::make_shared<detail::file_descriptor>(raw_fd);
+    if (size >= opts_.multipart_threshold && size > multipart::min_part_size)
+      return put_multipart(bucket, key, size, opts, [fd, path](std::uint64_t offset, std::size_t n, char* out) {
+        detail::pread_exact(fd->fd, out, n, offset, path);
+      });
+    // Pass 1: hashes.
+    sha256 sha;
+    multipart::md5 md5;
+    std::vector<char> buffer(256 * 1024);
+    for (std::uint64_t offset = 0; offset < size;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
+      detail::pread_exact(fd->fd, buffer.data(), n, offset, path);
+      if (!opts_.unsigned_payload) sha.update(buffer.data(), n);
+      md5.update(buffer.data(), n);
+      offset += n;
+    }
+    const std::string hash = opts_.unsigned_payload ? std::string(sigv4::unsigned_payload) : [&] {
+      const auto digest = sha.finish();
+      return hex_encode(digest.data(), digest.size());
+    }();
+    put_options with_md5 = opts;
+    with_md5.extra_headers.push_back({"Content-MD5", md5.finish_base64()});
+    // Pass 2: the upload, re-read from the first byte on every attempt.
+    put_result result;
+    const auto resp = execute(
+        http_, operation("PUT", bucket, key),
+        [&](time_point now) { return sign_put_object(signer_.creds(), configuration(), bucket, key, with_md5, hash, now); },
+        [fd, size, path] {
+          curl::body_source src;
+          src.size = size;
+          auto offset = std::make_shared<std::uint64_t>(0);
+          src.read = [fd, size, path, offset](char* buf, std::size_t cap) {
+            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(cap, size - *offset));
+            detail::pread_exact(fd->fd, buf, n, *offset, path);
+            *offset += n;
+            return n;
+          };
+          return src;
+        },
+        progress_for(size), &result.attempts);
+    result.etag = resp.header("etag").value_or("");
+    return result;
+  }
+
+  /// GetObject into memory. Throws service_error for a missing key or bucket.
+  curl::response get_object(std::string_view bucket, std::string_view key) {
+    return execute(http_, operation("GET", bucket, key), [&](time_point now) {
+      return signer_.sign("GET", bucket, key, {}, {}, sigv4::empty_payload_sha256, now);
+    });
+  }
+
+  /// GetObject streamed to `sink`; returns the answer (headers, empty body). Retried only
+  /// while no byte has reached the sink.
+  curl::response get_object_to(std::string_view bucket, std::string_view key, const curl::body_sink& sink) {
+    const int max_attempts = std::max(1, opts_.retry.max_attempts);
+    std::uint64_t delivered = 0;
+    const curl::body_sink counting = [&](const char* data, std::size_t n) {
+      delivered += n;
+      sink(data, n);
+    };
+    for (int attempt = 1;; ++attempt) {
+      const auto req = signer_.sign("GET", bucket, key, {}, {}, sigv4::empty_payload_sha256,
+                                    opts_.now ? opts_.now() : clock::now());
+      curl::response resp;
+      try {
+        resp = http_.receive(req, counting, download_progress());
+      } catch (const error& e) {
+        if (e.code() != errc::transport || delivered > 0 || attempt >= max_attempts) throw;
+        wait(attempt);
+        continue;
+      }
+      if (resp.status >= 200 && resp.status < 300) return resp;
+      const error_details d = parse_error_response(resp.status, resp.headers, resp.body);
+      if (is_retryable(resp.status, d.code) && delivered == 0 && attempt < max_attempts) {
+        wait(attempt);
+        continue;
+      }
+      throw make_service_error(d, operation("GET", bucket, key), configuration());
+    }
+  }
+
+  /// HeadObject: the object's headers (Content-Type, Content-Length, ETag, ...).
+  curl::response head_object(std::string_view bucket, std::string_view key) {
+    return execute(http_, operation("HEAD", bucket, key), [&](time_point now) {
+      return signer_.sign("HEAD", bucket, key, {}, {}, sigv4::empty_payload_sha256, now);
+    });
+  }
+
+  /// DeleteObject (succeeds for a missing key, as S3 does).
+  void delete_object(std::string_view bucket, std::string_view key) {
+    execute(http_, operation("DELETE", bucket, key), [&](time_point now) {
+      return signer_.sign("DELETE", bucket, key, {}, {}, sigv4::empty_payload_sha256, now);
+    });
+  }
+
+  /// CreateBucket in the configured region (no LocationConstraint for us-east-1).
+  void create_bucket(std::string_view bucket) {
+    std::string body;
+    if (configuration().region != "us-east-1")
+      body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>" +
+             multipart::xml_escape(configuration().region) + "</LocationConstraint></CreateBucketConfiguration>";
+    const std::string hash = sha256_hex(body);
+    execute(http_, "PUT s3://" + std::string(bucket), [&](time_point now) {
+      return signer_.sign("PUT", bucket, "", {}, {}, hash, now);
+    }, memory_body(body));
+  }
+
+  /// PutBucketLifecycleConfiguration with `xml` (see lifecycle_expiration_xml) and the
+  /// Content-MD5 S3 requires for it.
+  void put_bucket_lifecycle(std::string_view bucket, const std::string& xml) {
+    const std::string hash = sha256_hex(xml);
+    const std::string md5 = multipart::content_md5(xml);
+    execute(http_, "PUT s3://" + std::string(bucket) + "?lifecycle", [&](time_point now) {
+      return signer_.sign("PUT", bucket, "", {{"lifecycle", ""}},
+                          {{"Content-MD5", md5}, {"Content-Type", "application/xml"}}, hash, now);
+    }, memory_body(xml));
+  }
+
+  /// Multipart upload of `size` bytes that `read(offset, n, out)` supplies (from any thread):
+  /// create, upload parts (up to options().max_parallel_parts at once, each retried), then
+  /// complete. On any failure the upload is aborted, so no parts are left behind, and the
+  /// first error is rethrown. https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
+  put_result put_multipart(std::string_view bucket, std::string_view key, std::uint64_t size,
+                           const put_options& opts,
+                           const std::function<void(std::uint64_t offset, std::size_t n, char* out)>& read) {
+    const auto plan = multipart::plan_parts(size, opts_.part_size);
+    const std::string op = operation("PUT", bucket, key) + " (multipart)";
+    const auto created = execute(http_, op, [&](time_point now) {
+      return multipart::sign_create(signer_.creds(), configuration(), bucket, key, opts, now);
+    }, memory_body(""));
+    const std::string upload_id = multipart::parse_upload_id(created.body);
+
+    std::vector<multipart::completed_part> done(plan.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr first_failure;
+    std::mutex mutex;  // guards first_failure and progress
+    std::uint64_t finished_bytes = 0;
+    const unsigned workers =
+        static_cast<unsigned>(std::min<std::size_t>(std::max(1u, opts_.max_parallel_parts), plan.size()));
+    std::vector<std::uint64_t> in_flight(workers, 0);
+
+    const auto work = [&](unsigned worker) {
+      try {
+        curl::client http(opts_.http);
+        std::string data;
+        for (;;) {
+          const std::size_t i = next.fetch_add(1);
+          if (i >= plan.size() || failed) return;
+          const auto& part = plan[i];
+          data.resize(static_cast<std::size_t>(part.size));
+          read(part.offset, data.size(), &data[0]);
+          const std::string hash = payload_hash_of(data);
+          const std::string md5 = multipart::content_md5(data);
+          curl::progress_callback progress;
+          if (opts_.progress)
+            progress = [&, worker](std::uint64_t sent, std::uint64_t) {
+              std::lock_guard<std::mutex> lock(mutex);
+              in_flight[worker] = sent;
+              std::uint64_t total = finished_bytes;
+              for (auto b : in_flight) total += b;
+              opts_.progress(std::min(total, size), size);
+              return !failed;
+            };
+          const auto resp = execute(http, op + " part " + std::to_string(part.part_number), [&](time_point now) {
+            return multipart::sign_upload_part(signer_.creds(), configuration(), bucket, key, upload_id,
+                                               part.part_number, hash, md5, now);
+          }, memory_body(data), progress);
+          const auto etag = resp.header("etag");
+          if (!etag || etag->empty())
+            throw error(errc::service, "s3: " + op + ": part " + std::to_string(part.part_number) +
+                                           " was stored but the server sent no ETag; the server is not S3-compatible");
+          done[i] = {part.part_number, *etag};
+          std::lock_guard<std::mutex> lock(mutex);
+          finished_bytes += part.size;
+          in_flight[worker] = 0;
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!first_failure) first_failure = std::current_exception();
+        failed = true;
+      }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+    work(0);
+    for (auto& t : threads) t.join();
+
+    try {
+      if (first_failure) std::rethrow_exception(first_failure);
+      const std::string body = multipart::complete_body(done);
+      const auto resp = execute(http_, op, [&](time_point now) {
+        return multipart::sign_complete(signer_.creds(), configuration(), bucket, key, upload_id, body, now);
+      }, memory_body(body));
+      if (multipart::complete_result_is_error(resp.body))
+        throw make_service_error(parse_error_response(resp.status, resp.headers, resp.body), op, configuration());
+      put_result result;
+      result.multipart = true;
+      result.parts = static_cast<int>(plan.size());
+      result.etag = multipart::xml_element_text(resp.body, "ETag").value_or("");
+      return result;
+    } catch (...) {
+      abort_quietly(bucket, key, upload_id);
+      throw;
+    }
+  }
+
+  /// AbortMultipartUpload, ignoring failures (used to clean up after another error).
+  void abort_quietly(std::string_view bucket, std::string_view key, const std::string& upload_id) noexcept {
+    try {
+      execute(http_, operation("DELETE", bucket, key) + " (abort multipart)", [&](time_point now) {
+        return multipart::sign_abort(signer_.creds(), configuration(), bucket, key, upload_id, now);
+      });
+    } catch (...) {
+      // The original error matters more; a leftover upload is reclaimed by lifecycle rules.
+    }
+  }
+
+ private:
+  std::string operation(std::string_view method, std::string_view bucket, std::string_view key) const {
+    return std::string(method) + " s3://" + std::string(bucket) + "/" + std::string(key);
+  }
+
+  std::string payload_hash_of(std::string_view body) const {
+    return opts_.unsigned_payload ? std::string(sigv4::unsigned_payload) : sha256_hex(body);
+  }
+
+  static body_factory memory_body(std::string_view body) {
+    return [body] {
+      curl::body_source src;
+      src.size = body.size();
+      auto offset = std::make_shared<std::size_t>(0);
+      src.read = [body, offset](char* buf, std::size_t cap) {
+        const std::size_t n = std::min(cap, body.size() - *offset);
+        std::memcpy(buf, body.data() + *offset, n);
+        *offset += n;
+        return n;
+      };
+      return src;
+    };
+  }
+
+  curl::progress_callback progress_for(std::uint64_t total) const {
+    if (!opts_.progress) return nullptr;
+    return [this, total](std::uint64_t sent, std::uint64_t) {
+      opts_.progress(std::min(sent, total), total);
+      return true;
+    };
+  }
+
+  curl::progress_callback download_progress() const {
+    if (!opts_.progress) return nullptr;
+    return [this](std::uint64_t, std::uint64_t received) {
+      opts_.progress(received, 0);
+      return true;
+    };
+  }
+
+  void wait(int retry) {
+    // The seed is per call, not global: std::random_device is enough for jitter.
+    std::random_device rd;
+    std::mt19937_64 gen(rd());
+    const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(gen);
+    const auto delay = backoff_delay(opts_.retry, retry, unit);
+    if (opts_.sleep) opts_.sleep(delay);
+    else std::this_thread::sleep_for(delay);
+  }
+
+  s3::signer signer_;
+  client_options opts_;
+  curl::client http_;
+};
+
+}  // namespace s3
+}  // namespace urlmint
+
+#endif  // URLMINT_S3_CLIENT_HPP
