@@ -6,6 +6,8 @@ import sys
 
 CLI = sys.argv[1]
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+# Hermetic credentials: no shared files, and never probe EC2 instance metadata (169.254.169.254).
+ENV.update(AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
 EXAMPLE = dict(ENV, AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE",
                AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 failures = []

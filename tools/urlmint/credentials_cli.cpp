@@ -1,25 +1,27 @@
-// How the CLI finds credentials and the region, and prints signing steps for --debug.
+// How the CLI finds credentials and the region (the AWS CLI's chain, in providers.hpp), and
+// prints signing steps for --debug.
 
 #include <cstdio>
 #include <string>
+
+#include <urlmint/providers_curl.hpp>
 
 #include "cli.hpp"
 
 namespace urlmint_cli {
 
 std::string resolve_region(const std::optional<std::string>& flag, const std::optional<std::string>& profile) {
-  (void)profile;
-  if (flag) return *flag;
-  if (auto r = env("AWS_REGION")) return *r;
-  if (auto r = env("AWS_DEFAULT_REGION")) return *r;
-  return "us-east-1";
+  return urlmint::providers::resolve_region(flag, profile);
 }
 
 urlmint::credentials resolve_credentials(const std::optional<std::string>& profile) {
-  (void)profile;
-  if (auto c = urlmint::credentials_from_environment()) return std::move(*c);
-  throw urlmint::error(urlmint::errc::invalid_credentials,
-                       "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  urlmint::providers::chain_options o;
+  // The AWS CLI skips the environment keys only for --profile, not for AWS_PROFILE; the
+  // caller merged the two, so a profile equal to AWS_PROFILE is taken as coming from it.
+  const auto env_profile = env("AWS_PROFILE");
+  if (profile && (!env_profile || *env_profile != *profile)) o.profile = profile;
+  o.http = urlmint::providers::curl_transport();
+  return urlmint::providers::resolve_credentials(o, urlmint::clock::now()).creds;
 }
 
 namespace {

@@ -4,6 +4,8 @@
 #include <cstdlib>  // std::free
 #include <string>
 
+#include <urlmint/providers.hpp>
+
 #include "cli.hpp"
 
 namespace urlmint_cli {
@@ -89,6 +91,9 @@ int cmd_s3_presign(args& a) {
     throw usage_error("with --batch give only s3://BUCKET; keys come from stdin, one per line");
 
   urlmint::s3::signer signer(resolve_credentials(common.profile), common.config);
+  // A URL cannot outlive the session token that signed it; say so rather than shorten it.
+  if (auto w = urlmint::providers::presign_lifetime_warning(signer.creds(), common.now, opts.expires_in))
+    std::fprintf(stderr, "urlmint s3 presign: warning: %s\n", w->c_str());
   if (batch) return run_batch(signer, uri.bucket, opts, common.now);
 
   const std::string url = signer.presign(uri.bucket, uri.key, opts, common.now);
