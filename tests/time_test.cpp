@@ -34,3 +34,14 @@ TEST_CASE("parse_amz_date accepts only YYYYMMDDTHHMMSSZ with a real date", "[tim
     CHECK_FALSE(urlmint::parse_amz_date(bad));
   }
 }
+
+TEST_CASE("parse_amz_date refuses years a time_point cannot hold instead of overflowing", "[time]") {
+  // Regression: fuzz_amz_date found that "99991231T235959Z" overflowed system_clock's 64-bit
+  // nanosecond count (undefined behaviour under UBSan).
+  for (const char* out_of_range : {"99991231T235959Z", "22620411T235947Z", "00000101T000000Z", "16770921T000000Z"}) {
+    INFO(out_of_range);
+    CHECK_FALSE(urlmint::parse_amz_date(out_of_range));
+  }
+  CHECK(urlmint::format_amz_date(*urlmint::parse_amz_date("22620411T000000Z")).timestamp() == "22620411T000000Z");
+  CHECK(urlmint::format_amz_date(*urlmint::parse_amz_date("16770922T000000Z")).timestamp() == "16770922T000000Z");
+}

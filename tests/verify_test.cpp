@@ -405,6 +405,12 @@ TEST_CASE("no verdict or exception message contains a secret key or session toke
   bad_region.region = "us east 1";
   o.method = "GET";
   capture([&] { s3::presign(temporary, bad_region, "examplebucket", "k", o, may_24_2013); });
+  // Regression: fuzz_s3_uri and fuzz_endpoint found messages that quoted a line break.
+  capture([&] { s3::parse_s3_uri("s4://bucket\n/key"); });
+  capture([&] { s3::parse_endpoint("http://127.0.0.1\r\n:9000"); });
+  s3::config custom;
+  custom.endpoint_url = "http://127.0.0.1:9000";
+  capture([&] { s3::presign(temporary, custom, "bucket\n", "k", o, may_24_2013); });
   for (const auto& m : messages) {
     INFO(m);
     CHECK(m.find(secret) == std::string::npos);
@@ -413,7 +419,18 @@ TEST_CASE("no verdict or exception message contains a secret key or session toke
     CHECK(m.find("SESSION%2FTOKEN") == std::string::npos);
     CHECK(m.find('\n') == std::string::npos);
   }
-  CHECK(messages.size() == 2 * good.items.size() + 1 + 8);
+  CHECK(messages.size() == 2 * good.items.size() + 1 + 11);
+}
+
+TEST_CASE("a URL dated at the end of time_point's range is judged without overflow", "[verify]") {
+  // Regression: X-Amz-Date in April 2262 plus X-Amz-Expires overflowed the nanosecond clock.
+  std::string url = aws_doc_url;
+  url.replace(url.find("X-Amz-Date=20130524"), 19, "X-Amz-Date=22620411");
+  url.replace(url.find("%2F20130524%2F"), 14, "%2F22620411%2F");
+  url.replace(url.find("X-Amz-Expires=86400"), 19, "X-Amz-Expires=604800");
+  const auto r = check(url, *urlmint::parse_amz_date("22620411T000000Z"));
+  CHECK(r.reason == failure::signature_mismatch);
+  CHECK(r.expires_at == urlmint::from_unix_seconds(9223372036));
 }
 
 TEST_CASE("eight threads share one signer across midnight and every URL verifies", "[verify][thread]") {

@@ -19,11 +19,24 @@ enum class errc {
   not_supported,        ///< a valid request that urlmint does not implement yet
 };
 
+namespace detail {
+
+// what() is promised to be one line, but messages quote caller input (URLs, names, paths)
+// that may hold line breaks or terminal escapes; found by fuzzing parse_s3_uri/parse_endpoint.
+inline std::string one_line(std::string message) {
+  for (char& c : message)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return message;
+}
+
+}  // namespace detail
+
 /// The one exception type urlmint throws. `what()` is a single line that says what is
 /// wrong and how to fix it; it never contains a secret key, session token or private key.
 class error : public std::runtime_error {
  public:
-  error(errc code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  /// Control characters in `message` (line breaks included) become '?', keeping what() one line.
+  error(errc code, const std::string& message) : std::runtime_error(detail::one_line(message)), code_(code) {}
   /// The category of the failure.
   errc code() const noexcept { return code_; }
 

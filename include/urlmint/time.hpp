@@ -134,8 +134,9 @@ inline amz_date format_amz_date(time_point t) noexcept {
   return out;
 }
 
-/// Parses SigV4's "YYYYMMDDTHHMMSSZ". Returns nullopt when the text is not exactly that form
-/// or names an impossible date or time.
+/// Parses SigV4's "YYYYMMDDTHHMMSSZ". Returns nullopt when the text is not exactly that form,
+/// names an impossible date or time, or lies outside what time_point can hold (libstdc++
+/// counts nanoseconds in 64 bits: 1677-09-21 to 2262-04-11).
 inline std::optional<time_point> parse_amz_date(std::string_view text) noexcept {
   if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
   civil_time c{};
@@ -146,7 +147,13 @@ inline std::optional<time_point> parse_amz_date(std::string_view text) noexcept 
   if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > detail::days_in_month(c.year, c.month) ||
       c.hour > 23 || c.minute > 59 || c.second > 59)
     return std::nullopt;
-  return from_unix_seconds(from_civil(c));
+  // Converting an out-of-range year would overflow the nanosecond count (undefined behaviour,
+  // found by fuzz_amz_date), so such dates are refused instead.
+  constexpr std::int64_t min_s = std::chrono::duration_cast<std::chrono::seconds>(clock::duration::min()).count();
+  constexpr std::int64_t max_s = std::chrono::duration_cast<std::chrono::seconds>(clock::duration::max()).count();
+  const std::int64_t s = from_civil(c);
+  if (s <= min_s || s >= max_s) return std::nullopt;
+  return from_unix_seconds(s);
 }
 
 }  // namespace urlmint

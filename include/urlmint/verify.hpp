@@ -8,6 +8,7 @@
 // Sans-IO: the caller supplies the time and a function that finds the secret for a key id.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
 
+#include <algorithm>    // std::min
 #include <chrono>       // std::chrono::seconds
 #include <cstdint>      // std::int64_t
 #include <functional>   // std::function
@@ -347,7 +348,9 @@ inline result verify_presigned(std::string_view url, const credentials_lookup& l
                             " s is longer than 604800 s (7 days), the most S3 accepts");
   const std::int64_t signed_s = to_unix_seconds(*signed_at);
   const std::int64_t now_s = to_unix_seconds(now);
-  r.expires_at = from_unix_seconds(signed_s + *expires);
+  // X-Amz-Date may be days before time_point's end (2262): keep the sum representable.
+  constexpr std::int64_t max_s = std::chrono::duration_cast<std::chrono::seconds>(clock::duration::max()).count();
+  r.expires_at = from_unix_seconds(std::min(signed_s + *expires, max_s));
   if (signed_s - now_s > opts.max_skew.count())
     return detail::fail(std::move(r), failure::not_yet_valid,
                         "X-Amz-Date " + std::string(timestamp) + " is " + std::to_string(signed_s - now_s) +

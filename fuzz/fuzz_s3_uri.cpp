@@ -1,0 +1,42 @@
+// S3 URIs and names: parse_s3_uri, the bucket and key rules and endpoint resolution either
+// succeed or throw urlmint::error with a clean one-line message; nothing else escapes.
+
+#include "fuzz_support.hpp"
+
+#include <urlmint/verify.hpp>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text = urlmint_fuzz::as_text(data, size);
+  try {
+    const urlmint::s3::s3_uri uri = urlmint::s3::parse_s3_uri(text);
+    urlmint_fuzz::require(!uri.bucket.empty(), "a parsed URI names a bucket");
+    urlmint_fuzz::require(text.substr(0, 5) == "s3://", "a parsed URI starts with s3://");
+    std::string back = "s3://" + uri.bucket;
+    if (text.size() > 5 + uri.bucket.size()) back += "/" + uri.key;
+    urlmint_fuzz::require(back == text, "bucket and key rebuild the URI");
+    urlmint::s3::config aws;
+    urlmint::s3::config custom;
+    custom.endpoint_url = "http://127.0.0.1:9000";
+    for (const auto* cfg : {&aws, &custom}) {
+      try {
+        const urlmint::s3::location loc = urlmint::s3::resolve(*cfg, uri.bucket, uri.key);
+        urlmint_fuzz::require(!loc.path.empty() && loc.path[0] == '/', "a resolved path starts with /");
+        for (char c : loc.path + loc.host)
+          urlmint_fuzz::require(static_cast<unsigned char>(c) > ' ' && static_cast<unsigned char>(c) < 0x7f,
+                                "a resolved URL is printable ASCII");
+        urlmint::credentials creds("AKIAIOSFODNN7EXAMPLE", urlmint_fuzz::secret);
+        const std::string url = urlmint::s3::presign_get_object(creds, *cfg, uri.bucket, uri.key,
+                                                                std::chrono::seconds(60), urlmint::time_point{});
+        urlmint_fuzz::require(urlmint::verify::verify_presigned(url, creds, urlmint::time_point{}).valid(),
+                              "every presigned URL verifies");
+      } catch (const urlmint::error& e) {
+        urlmint_fuzz::require(urlmint_fuzz::clean_message(e.what(), text), "clean resolve error");
+      }
+    }
+  } catch (const urlmint::error& e) {
+    urlmint_fuzz::require(urlmint_fuzz::clean_message(e.what(), text), "clean parse error");
+  }
+  (void)urlmint::s3::aws_bucket_name_problem(text);
+  (void)urlmint::s3::is_ip_address(text);
+  return 0;
+}
