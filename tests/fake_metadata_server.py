@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""A loopback stand-in for the credential endpoints the provider chain talks to.
+
+  * EC2 IMDSv2: PUT /latest/api/token (needs the TTL header), then GET
+    /latest/meta-data/iam/security-credentials/[ROLE] with the token; any GET without a valid
+    token gets 401, as on an instance that requires IMDSv2.
+  * ECS container credentials: GET /ecs/... (checks Authorization when a token is configured).
+  * STS AssumeRoleWithWebIdentity: POST / with the form body; checks the web identity token.
+  * /slow/...: answers after `slow_seconds`, to test timeouts.
+
+It binds 127.0.0.1 only. Tests import it (start() / stop()); run it alone to poke at it by hand:
+    python3 tests/fake_metadata_server.py      # prints the port, serves until interrupted
+"""
+import datetime
+import json
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ROLE = "fake-instance-role"
+SECRET = "FAKE/SECRET/KEY/wJalrXUtnFEMIK7MDENGbPxRfiCY"
+SESSION_TOKEN = "FAKE-SESSION-TOKEN-never-print-me"
+
+
+def iso(seconds_from_now):
+    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds_from_now)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class FakeMetadataServer:
+    def __init__(self):
+        self.expires_in = 3600          # seconds until the credentials handed out expire
+        self.ecs_token = None           # required Authorization value for /ecs/, or None
+        self.web_identity_token = "fake-jwt-token"
+        self.imds_token_status = 200    # e.g. 403 to make the token request fail
+        self.slow_seconds = 5
+        self.requests = []              # (method, path, {lowercase header: value}, body)
+        self._tokens = set()
+        self._lock = threading.Lock()
+        self._httpd = None
+        self._thread = None
+
+    @property
+    def port(self):
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _send(self, status, body, content_type="text/plain"):
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _record(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                with server._lock:
+                    server.requests.append((self.command, self.path, headers, body))
+                return headers, body
+
+            def _credentials_json(self, key_id):
+                return json.dumps({"Code": "Success", "LastUpdated": iso(0), "Type": "AWS-HMAC",
+                                   "AccessKeyId": key_id, "SecretAccessKey": SECRET, "Token": SESSION_TOKEN,
+                                   "Expiration": iso(server.expires_in)})
+
+            def do_PUT(self):
+                headers, _ = self._record()
+                if self.path.startswith("/slow/"):
+                    time.sleep(server.slow_seconds)
+                if self.path.endswith("/latest/api/token"):
+                    if server.imds_token_status != 200:
+                        return self._send(server.imds_token_status, "")
+                    if "x-aws-ec2-metadata-token-ttl-seconds" not in headers:
+                        return self._send(400, "missing x-aws-ec2-metadata-token-ttl-seconds")
+                    with server._lock:
+                        token = f"FAKE-IMDS-TOKEN-{len(server._tokens) + 1}"
+                        server._tokens.add(token)
+                    return self._send(200, token)
+                self._send(404, "")
+
+            def do_GET(self):
+                headers, _ = self._record()
+                if self.path.startswith("/slow/"):
+                    time.sleep(server.slow_seconds)
+                if self.path.startswith("/latest/meta-data/"):
+                    with server._lock:
+                        ok = headers.get("x-aws-ec2-metadata-token") in server._tokens
+                    if not ok:
+                        return self._send(401, "")
+                    base = "/latest/meta-data/iam/security-credentials/"
+                    if self.path == base:
+                        return self._send(200, ROLE)
+                    if self.path == base + ROLE:
+                        return self._send(200, self._credentials_json("ASIAFAKEIMDS"), "application/json")
+                    return self._send(404, "")
+                if self.path.startswith("/ecs/"):
+                    if server.ecs_token is not None and headers.get("authorization") != server.ecs_token:
+                        return self._send(401, json.dumps({"Code": "Unauthorized"}), "application/json")
+                    body = json.loads(self._credentials_json("ASIAFAKEECS"))
+                    del body["Code"], body["LastUpdated"], body["Type"]
+                    body["RoleArn"] = "arn:aws:iam::123456789012:role/fake-task-role"
+                    return self._send(200, json.dumps(body), "application/json")
+                self._send(404, "")
+
+            def do_POST(self):
+                _, body = self._record()
+                form = urllib.parse.parse_qs(body)
+                if form.get("Action") != ["AssumeRoleWithWebIdentity"]:
+                    return self._send(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>")
+                if form.get("WebIdentityToken") != [server.web_identity_token]:
+                    return self._send(400, "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
+                                           "<Message>Couldn't retrieve verification key from your identity provider"
+                                           "</Message></Error><RequestId>1</RequestId></ErrorResponse>", "text/xml")
+                role = form.get("RoleArn", [""])[0]
+                session = form.get("RoleSessionName", [""])[0]
+                xml = ("<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                       "<AssumeRoleWithWebIdentityResult><Credentials>"
+                       f"<SessionToken>{SESSION_TOKEN}</SessionToken><SecretAccessKey>{SECRET}</SecretAccessKey>"
+                       f"<Expiration>{iso(server.expires_in)}</Expiration><AccessKeyId>ASIAFAKESTS</AccessKeyId>"
+                       "</Credentials><SubjectFromWebIdentityToken>system:serviceaccount:app</SubjectFromWebIdentityToken>"
+                       f"<AssumedRoleUser><Arn>{role}/{session}</Arn><AssumedRoleId>AROA:{session}</AssumedRoleId>"
+                       "</AssumedRoleUser></AssumeRoleWithWebIdentityResult>"
+                       "<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>"
+                       "</AssumeRoleWithWebIdentityResponse>")
+                self._send(200, xml, "text/xml")
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+if __name__ == "__main__":
+    s = FakeMetadataServer().start()
+    print(s.port, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        s.stop()
