@@ -1,10 +1,11 @@
 #ifndef URLMINT_POST_HPP
 #define URLMINT_POST_HPP
 
-// Presigned POST (browser-based uploads to S3 with an HTML form, SigV4), in the steps of AWS's
-// description:  conditions -> policy_document() (JSON) -> base64 -> policy_signature() -> fields.
-// Each step is public so it can be tested alone. Sans-IO and clock-free: the signing time is a
-// parameter. Needs only libcrypto.
+// Browser uploads. Presigned POST (an HTML form, SigV4) in the steps of AWS's description:
+// conditions -> policy_document() (JSON) -> base64 -> policy_signature() -> fields; each step
+// is public so it can be tested alone. And presigned multipart for big files: UploadPart URLs a
+// browser PUTs parts to, on top of multipart.hpp (which creates, completes and aborts).
+// Sans-IO and clock-free: the signing time is a parameter. Needs only libcrypto.
 // Spec: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
 //       https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-authentication-HTTPPOST.html
 
@@ -19,6 +20,7 @@
 #include "credentials.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
+#include "multipart.hpp"
 #include "s3.hpp"
 #include "sigv4.hpp"
 #include "time.hpp"
@@ -133,8 +135,8 @@ inline std::string json_quote(std::string_view text) {
   out.reserve(text.size() + 2);
   out += '"';
   const auto put_u = [&out](std::uint32_t unit) {
-    const char esc[6] = {'\\', 'u', urlmint::detail::hex_digits_lower[(unit >> 12) & 15], urlmint::detail::hex_digits_lower[(unit >> 8) & 15],
-                         urlmint::detail::hex_digits_lower[(unit >> 4) & 15], urlmint::detail::hex_digits_lower[unit & 15]};
+    constexpr const char* hex = urlmint::detail::hex_digits_lower;
+    const char esc[6] = {'\\', 'u', hex[(unit >> 12) & 15], hex[(unit >> 8) & 15], hex[(unit >> 4) & 15], hex[unit & 15]};
     out.append(esc, 6);
   };
   for (std::size_t i = 0; i < text.size();) {
@@ -473,6 +475,99 @@ inline std::string to_json(const presigned_post& form) {
     out += json_quote(form.fields[i].value);
   }
   out += "}}";
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presigned multipart: the server creates the upload (multipart::sign_create) and hands the
+// browser one presigned PUT per part; the browser reports each part's ETag back, and the server
+// completes (multipart::complete_body, sign_complete) or aborts.
+
+/// One presigned UploadPart: PUT the bytes [offset, offset + size) of the file to `url` and
+/// keep the ETag header of the answer.
+struct presigned_part {
+  int part_number = 0;       ///< 1..10000
+  std::string url;           ///< presigned PUT with partNumber and uploadId in the signed query
+  std::uint64_t offset = 0;  ///< first byte of the part (0 when the plan is only a count)
+  std::uint64_t size = 0;    ///< bytes (0 when the plan is only a count)
+};
+
+/// Throws errc::invalid_argument unless 1 <= part_count <= 10000.
+inline void check_part_count(long long part_count) {
+  if (part_count < 1 || part_count > multipart::max_parts)
+    throw error(errc::invalid_argument, "multipart: " + std::to_string(part_count) +
+                                            " parts is out of range; an S3 multipart upload has 1 to 10000 parts");
+}
+
+/// Throws errc::invalid_argument when parts of these sizes (in part-number order, bytes) cannot
+/// be completed: more than 10000 parts, none, or a part other than the last under 5 MiB (S3
+/// answers EntityTooSmall only at CompleteMultipartUpload, after every byte was sent).
+inline void check_part_sizes(const std::vector<std::uint64_t>& sizes) {
+  check_part_count(static_cast<long long>(sizes.size()));
+  for (std::size_t i = 0; i + 1 < sizes.size(); ++i)
+    if (sizes[i] < multipart::min_part_size)
+      throw error(errc::invalid_argument, "multipart: part " + std::to_string(i + 1) + " is " +
+                                              std::to_string(sizes[i]) +
+                                              " bytes; every part but the last must be at least 5 MiB (5242880 bytes)");
+}
+
+/// Presigned UploadPart URLs for parts 1..part_count of `upload_id`, each valid for
+/// `expires_in` (1..604800 s) from `now`. Throws errc::invalid_argument for an empty upload id
+/// or a part count outside 1..10000.
+/// https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html
+inline std::vector<presigned_part> presign_parts(const credentials& creds, const s3::config& cfg,
+                                                 std::string_view bucket, std::string_view key,
+                                                 std::string_view upload_id, long long part_count,
+                                                 std::chrono::seconds expires_in, time_point now,
+                                                 sigv4::signing_key_cache* cache = nullptr) {
+  multipart::validate_upload_id(upload_id);
+  check_part_count(part_count);
+  sigv4::signing_key_cache local_cache;  // one key derivation for all the parts
+  std::vector<presigned_part> out;
+  out.reserve(static_cast<std::size_t>(part_count));
+  for (int n = 1; n <= part_count; ++n)
+    out.push_back({n,
+                   multipart::presign_upload_part(creds, cfg, bucket, key, upload_id, n, expires_in, now,
+                                                  cache != nullptr ? cache : &local_cache),
+                   0, 0});
+  return out;
+}
+
+/// Presigned UploadPart URLs for a plan from multipart::plan_parts (which already enforces the
+/// 5 MiB minimum and the 10000-part maximum); offsets and sizes are copied from the plan.
+inline std::vector<presigned_part> presign_parts(const credentials& creds, const s3::config& cfg,
+                                                 std::string_view bucket, std::string_view key,
+                                                 std::string_view upload_id,
+                                                 const std::vector<multipart::part_range>& plan,
+                                                 std::chrono::seconds expires_in, time_point now,
+                                                 sigv4::signing_key_cache* cache = nullptr) {
+  std::vector<std::uint64_t> sizes;
+  for (const auto& p : plan) sizes.push_back(p.size);
+  check_part_sizes(sizes);
+  auto out = presign_parts(creds, cfg, bucket, key, upload_id, static_cast<long long>(plan.size()), expires_in, now,
+                           cache);
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    out[i].offset = plan[i].offset;
+    out[i].size = plan[i].size;
+  }
+  return out;
+}
+
+/// The parts as JSON for a page: {"bucket": ..., "key": ..., "upload_id": ..., "parts":
+/// [{"part_number": 1, "url": ...[, "offset": 0, "size": 5242880]}, ...]} (offset and size
+/// only when known). Strings are escaped as json_quote does.
+inline std::string parts_to_json(std::string_view bucket, std::string_view key, std::string_view upload_id,
+                                 const std::vector<presigned_part>& parts) {
+  std::string out = "{\"bucket\": " + json_quote(bucket) + ", \"key\": " + json_quote(key) +
+                    ", \"upload_id\": " + json_quote(upload_id) + ", \"parts\": [";
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += "{\"part_number\": " + std::to_string(parts[i].part_number) + ", \"url\": " + json_quote(parts[i].url);
+    if (parts[i].size > 0 || parts[i].offset > 0)
+      out += ", \"offset\": " + std::to_string(parts[i].offset) + ", \"size\": " + std::to_string(parts[i].size);
+    out += "}";
+  }
+  out += "]}";
   return out;
 }
 
