@@ -148,7 +148,11 @@ inline bool is_retryable(long status, std::string_view code) {
 inline std::string describe(const error_details& d, std::string_view operation, const config& cfg) {
   std::string msg = "s3: " + std::string(operation) + " failed: HTTP " + std::to_string(d.status);
   if (!d.code.empty()) msg += " " + d.code;
-  if (!d.message.empty()) msg += ": " + detail::printable_excerpt(d.message, 300);
+  if (!d.message.empty()) {
+    std::string m = detail::printable_excerpt(d.message, 300);
+    while (!m.empty() && (m.back() == '.' || m.back() == ' ')) m.pop_back();  // the fix follows after "; "
+    msg += ": " + m;
+  }
   std::string fix;
   const bool wrong_region = !d.region.empty() && d.region != cfg.region;
   if (wrong_region) {

@@ -1,15 +1,311 @@
-// Commands not implemented yet; each reports that clearly.
+// urlmint s3 cp (upload then print the shareable URL, or download) and s3 put-lifecycle.
+
+#include <unistd.h>  // isatty
+
+#include <cerrno>   // errno
+#include <chrono>   // std::chrono::steady_clock
+#include <cstring>  // std::strerror
+#include <cstdio>   // std::fwrite, std::rename
+#include <string>
+#include <vector>
+
+#include <urlmint/publish.hpp>
+#include <urlmint/s3_client.hpp>
 
 #include "cli.hpp"
 
 namespace urlmint_cli {
+namespace {
 
-int cmd_s3_cp(args&) {
-  throw urlmint::error(urlmint::errc::not_supported, "this command is not implemented yet");
+constexpr const char* cp_help =
+    "usage: urlmint s3 cp FILE|- s3://BUCKET/KEY [options]   upload, then print the shareable URL\n"
+    "       urlmint s3 cp s3://BUCKET/KEY FILE|-   [options]   download\n"
+    "\n"
+    "An upload prints https://DOMAIN/KEY when a CloudFront domain is configured (--cloudfront-domain\n"
+    "or CLOUDFRONT_DOMAIN), else a presigned GET URL valid --expires-in seconds (default 604800, 7 days).\n"
+    "A KEY ending in '/' (or none) gets the file's name. Files of 64 MiB or more go up in parallel parts.\n"
+    "\n"
+    "  --content-type T         default: guessed from the extension (png, jpg, svg, pdf, json, csv, html, ...)\n"
+    "  --cache-control V        e.g. max-age=31536000\n"
+    "  --content-disposition V  e.g. 'inline; filename=\"chart.png\"'\n"
+    "  --metadata name=value    user metadata, sent as x-amz-meta-name (repeatable)\n"
+    "  --storage-class C        e.g. STANDARD_IA\n"
+    "  --sse AES256|aws:kms     server-side encryption; --sse-kms-key-id ID for a KMS key\n"
+    "  --cloudfront-domain D    print https://D/KEY (overrides CLOUDFRONT_DOMAIN)\n"
+    "  --expires-in SECONDS     validity of the presigned URL, 1..604800; default 604800\n"
+    "  --multipart-threshold N  bytes from which uploads go in parts (default 67108864)\n"
+    "  --part-size N            bytes per part (default 16777216, at least 5242880)\n"
+    "  --unsigned-payload       do not hash the body (https:// endpoints only)\n"
+    "  --no-progress            no progress bar (shown on stderr only when it is a terminal)\n"
+    "  --region R, --endpoint-url URL, --addressing-style S, --profile P, --now T, --debug\n"
+    "                           as for 'urlmint s3 presign'\n";
+
+constexpr const char* lifecycle_help =
+    "usage: urlmint s3 put-lifecycle s3://BUCKET --prefix PREFIX --expire-days N [--id ID] [options]\n"
+    "\n"
+    "Sets the bucket's lifecycle configuration to one rule: objects under PREFIX expire N days after\n"
+    "they were written (PutBucketLifecycleConfiguration, with the Content-MD5 S3 requires). It\n"
+    "replaces the bucket's existing lifecycle rules.\n"
+    "\n"
+    "  --prefix P         e.g. charts/ (empty: the whole bucket)\n"
+    "  --expire-days N    1 or more\n"
+    "  --id ID            rule id (default expire-PREFIX)\n"
+    "  --region R, --endpoint-url URL, --addressing-style S, --profile P as for 'urlmint s3 presign'\n";
+
+std::string lowercase_extension(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  const auto dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
+  return urlmint::sigv4::lowercase(path.substr(dot + 1));
 }
 
-int cmd_s3_put_lifecycle(args&) {
-  throw urlmint::error(urlmint::errc::not_supported, "this command is not implemented yet");
+}  // namespace
+
+/// The Content-Type for a file name's extension, or "application/octet-stream".
+std::string guess_content_type(const std::string& path) {
+  static const struct {
+    const char* ext;
+    const char* type;
+  } types[] = {
+      {"png", "image/png"},          {"jpg", "image/jpeg"},        {"jpeg", "image/jpeg"},
+      {"gif", "image/gif"},          {"webp", "image/webp"},       {"svg", "image/svg+xml"},
+      {"ico", "image/x-icon"},       {"avif", "image/avif"},       {"pdf", "application/pdf"},
+      {"json", "application/json"},  {"csv", "text/csv"},          {"html", "text/html"},
+      {"htm", "text/html"},          {"txt", "text/plain"},        {"css", "text/css"},
+      {"js", "text/javascript"},     {"xml", "application/xml"},   {"zip", "application/zip"},
+      {"gz", "application/gzip"},    {"tar", "application/x-tar"}, {"mp4", "video/mp4"},
+      {"webm", "video/webm"},        {"mp3", "audio/mpeg"},        {"wasm", "application/wasm"},
+      {"md", "text/markdown"},       {"parquet", "application/vnd.apache.parquet"},
+  };
+  const std::string ext = lowercase_extension(path);
+  for (const auto& t : types)
+    if (ext == t.ext) return t.type;
+  return "application/octet-stream";
+}
+
+namespace {
+
+// A one-line progress bar on stderr: bytes, rate and ETA, redrawn at most 10 times a second.
+class progress_bar {
+ public:
+  explicit progress_bar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  ~progress_bar() {
+    if (drawn_) std::fputc('\n', stderr);
+  }
+  urlmint::s3::progress_function callback() {
+    if (!enabled_) return nullptr;
+    return [this](std::uint64_t done, std::uint64_t total) { draw(done, total, false); };
+  }
+  void finish(std::uint64_t total) {
+    if (enabled_ && drawn_) draw(total, total, true);
+  }
+
+ private:
+  static std::string size_text(double bytes) {
+    char buf[32];
+    if (bytes >= 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    else if (bytes >= 1024.0 * 1024) std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1024.0 * 1024));
+    else if (bytes >= 1024.0) std::snprintf(buf, sizeof buf, "%.1f KiB", bytes / 1024.0);
+    else std::snprintf(buf, sizeof buf, "%.0f B", bytes);
+    return buf;
+  }
+  void draw(std::uint64_t done, std::uint64_t total, bool force) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    drawn_ = true;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+    std::string line = "\r" + size_text(static_cast<double>(done));
+    if (total > 0) {
+      line += " / " + size_text(static_cast<double>(total));
+      char pct[16];
+      std::snprintf(pct, sizeof pct, " %3d%%", static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total)));
+      line += pct;
+    }
+    line += "  " + size_text(rate) + "/s";
+    if (total > 0 && rate > 0 && done < total) {
+      char eta[32];
+      std::snprintf(eta, sizeof eta, "  ETA %.0fs", static_cast<double>(total - done) / rate);
+      line += eta;
+    }
+    line += "   ";
+    std::fputs(line.c_str(), stderr);
+  }
+
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_;
+};
+
+std::string read_all_stdin() {
+  std::string data;
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) data.append(buf, n);
+  if (std::ferror(stdin)) throw urlmint::error(urlmint::errc::io, "s3 cp: reading stdin failed");
+  return data;
+}
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// With --debug, a signature mismatch also shows what the server signed, to diff with ours.
+[[noreturn]] void report(const urlmint::s3::service_error& e, bool debug) {
+  if (debug && !e.details().canonical_request.empty())
+    std::fprintf(stderr, "--- server's CanonicalRequest ---\n%s\n--- server's StringToSign ---\n%s\n---\n",
+                 e.details().canonical_request.c_str(), e.details().string_to_sign.c_str());
+  throw;
+}
+
+}  // namespace
+
+int cmd_s3_cp(args& a) {
+  if (a.wants_help()) {
+    std::fputs(cp_help, stdout);
+    return exit_ok;
+  }
+  s3_common common = parse_s3_common(a);
+  urlmint::s3::put_options put;
+  auto content_type = a.value("--content-type");
+  if (auto v = a.value("--cache-control")) put.cache_control = *v;
+  if (auto v = a.value("--content-disposition")) put.content_disposition = *v;
+  for (const auto& m : a.values("--metadata")) {
+    const auto kv = parse_pair_arg(m, "--metadata");
+    put.metadata.push_back({kv.name, kv.value});
+  }
+  if (auto v = a.value("--storage-class")) put.storage_class = *v;
+  if (auto v = a.value("--sse")) {
+    if (*v != "AES256" && *v != "aws:kms") throw usage_error("--sse must be AES256 or aws:kms");
+    put.extra_headers.push_back({"x-amz-server-side-encryption", *v});
+  }
+  if (auto v = a.value("--sse-kms-key-id")) put.extra_headers.push_back({"x-amz-server-side-encryption-aws-kms-key-id", *v});
+  auto cloudfront_domain = a.value("--cloudfront-domain");
+  const auto expires = a.value("--expires-in");
+  urlmint::s3::client_options opts;
+  if (auto v = a.value("--multipart-threshold"))
+    opts.multipart_threshold = static_cast<std::uint64_t>(parse_integer(*v, 1, 5LL << 30, "--multipart-threshold"));
+  if (auto v = a.value("--part-size"))
+    opts.part_size = static_cast<std::uint64_t>(parse_integer(*v, 5LL << 20, 5LL << 30, "--part-size (bytes)"));
+  opts.unsigned_payload = a.flag("--unsigned-payload");
+  const bool no_progress = a.flag("--no-progress");
+  const auto pos = a.positionals();
+  a.finish();
+  if (pos.size() != 2) throw usage_error("needs a source and a destination");
+  const bool upload = pos[1].rfind("s3://", 0) == 0;
+  const bool download = pos[0].rfind("s3://", 0) == 0;
+  if (upload == download)
+    throw usage_error(upload ? "copies between two S3 locations are not supported; download then upload"
+                             : "one of the two arguments must be s3://BUCKET/KEY");
+
+  urlmint::curl::global curl_global;
+  progress_bar bar(!no_progress && ::isatty(2) == 1);
+  opts.progress = bar.callback();
+
+  if (download) {
+    const auto uri = urlmint::s3::parse_s3_uri(pos[0]);
+    if (uri.key.empty()) throw usage_error("the S3 source needs a key: s3://BUCKET/KEY");
+    urlmint::s3::client client(resolve_credentials(common.profile), common.config, opts);
+    try {
+      if (pos[1] == "-") {
+        client.get_object_to(uri.bucket, uri.key, [](const char* d, std::size_t n) {
+          if (std::fwrite(d, 1, n, stdout) != n) throw urlmint::error(urlmint::errc::io, "s3 cp: writing stdout failed");
+        });
+        if (std::fflush(stdout) != 0) throw urlmint::error(urlmint::errc::io, "s3 cp: writing stdout failed");
+        return exit_ok;
+      }
+      std::string target = pos[1];
+      if (!target.empty() && target.back() == '/') target += base_name(uri.key);
+      // Write next to the target and rename at the end, so a failed download leaves no half file.
+      const std::string partial = target + ".urlmint-partial";
+      std::FILE* out = std::fopen(partial.c_str(), "wb");
+      if (out == nullptr)
+        throw urlmint::error(urlmint::errc::io, "s3 cp: cannot write \"" + partial + "\": " + std::strerror(errno) +
+                                                    "; check the directory exists and is writable");
+      try {
+        client.get_object_to(uri.bucket, uri.key, [out](const char* d, std::size_t n) {
+          if (std::fwrite(d, 1, n, out) != n) throw urlmint::error(urlmint::errc::io, "s3 cp: writing the file failed (disk full?)");
+        });
+        if (std::fclose(out) != 0) {
+          out = nullptr;
+          throw urlmint::error(urlmint::errc::io, "s3 cp: writing the file failed (disk full?)");
+        }
+        out = nullptr;
+        if (std::rename(partial.c_str(), target.c_str()) != 0)
+          throw urlmint::error(urlmint::errc::io, "s3 cp: cannot rename the download to \"" + target + "\": " +
+                                                      std::strerror(errno));
+      } catch (...) {
+        if (out != nullptr) std::fclose(out);
+        std::remove(partial.c_str());
+        throw;
+      }
+      return exit_ok;
+    } catch (const urlmint::s3::service_error& e) {
+      report(e, common.debug);
+    }
+  }
+
+  const auto uri = urlmint::s3::parse_s3_uri(pos[1]);
+  std::string key = uri.key;
+  if (key.empty() || key.back() == '/') {
+    if (pos[0] == "-") throw usage_error("uploading stdin needs a key: s3://BUCKET/KEY");
+    key += base_name(pos[0]);
+  }
+  put.content_type = content_type ? *content_type : guess_content_type(key);
+  urlmint::publish::config cfg;
+  cfg.bucket = uri.bucket;
+  cfg.s3 = common.config;
+  if (cloudfront_domain) cfg.cloudfront_domain = *cloudfront_domain;
+  else if (auto d = env("CLOUDFRONT_DOMAIN")) cfg.cloudfront_domain = *d;
+  if (expires) cfg.presign_expiry = parse_expires_in(*expires);
+  urlmint::publish::publisher publisher(resolve_credentials(common.profile), cfg, opts);
+  try {
+    urlmint::publish::result r;
+    if (pos[0] == "-") {
+      const std::string data = read_all_stdin();
+      r = publisher.publish(key, data, put, common.now);
+      bar.finish(data.size());
+    } else {
+      r = publisher.publish_file(key, pos[0], put, common.now);
+      bar.finish(urlmint::s3::check_readable_file(pos[0]));
+    }
+    std::printf("%s\n", r.url.c_str());
+  } catch (const urlmint::s3::service_error& e) {
+    report(e, common.debug);
+  }
+  return exit_ok;
+}
+
+int cmd_s3_put_lifecycle(args& a) {
+  if (a.wants_help()) {
+    std::fputs(lifecycle_help, stdout);
+    return exit_ok;
+  }
+  s3_common common = parse_s3_common(a);
+  const auto prefix = a.value("--prefix");
+  const auto days = a.value("--expire-days");
+  const auto id = a.value("--id");
+  const auto pos = a.positionals();
+  a.finish();
+  if (pos.size() != 1) throw usage_error("needs one bucket, s3://BUCKET");
+  if (!days) throw usage_error("--expire-days is required");
+  const auto uri = urlmint::s3::parse_s3_uri(pos[0]);
+  if (!uri.key.empty()) throw usage_error("lifecycle rules belong to a bucket: write s3://BUCKET and --prefix");
+  const int n = static_cast<int>(parse_integer(*days, 1, 36500, "--expire-days"));
+  const std::string xml = urlmint::s3::lifecycle_expiration_xml(prefix.value_or(""), n, id.value_or(""));
+  urlmint::curl::global curl_global;
+  urlmint::s3::client client(resolve_credentials(common.profile), common.config);
+  try {
+    client.put_bucket_lifecycle(uri.bucket, xml);
+  } catch (const urlmint::s3::service_error& e) {
+    report(e, common.debug);
+  }
+  std::printf("s3://%s: objects under \"%s\" now expire %d days after they are written\n", uri.bucket.c_str(),
+              prefix.value_or("").c_str(), n);
+  return exit_ok;
 }
 
 }  // namespace urlmint_cli
