@@ -622,12 +622,17 @@ inline std::string sign_message(const private_key& key, std::string_view message
 
 /// One cookie: name and value (no attributes).
 struct cookie {
-  std::string name;
-  std::string value;
+  std::string name;   ///< e.g. "CloudFront-Policy"
+  std::string value;  ///< CloudFront base64 or plain ASCII; never needs quoting
 };
 
 /// SameSite attribute of a cookie.
-enum class same_site { unset, strict, lax, none };
+enum class same_site {
+  unset,   ///< no SameSite attribute (the browser's default, Lax in current browsers)
+  strict,  ///< SameSite=Strict
+  lax,     ///< SameSite=Lax
+  none,    ///< SameSite=None (requires Secure)
+};
 
 /// Attributes for the Set-Cookie lines of signed cookies; the caller decides them.
 struct cookie_attributes {
@@ -682,6 +687,8 @@ inline same_site parse_same_site(std::string_view text) {
 /// signature serves every chart, and append_to() costs only string work. Immutable; shareable.
 class signed_policy {
  public:
+  /// Assembles a signed policy from its parts; normally made by signer::sign_policy().
+  /// `signature_b64` is the CloudFront-base64 signature of `json`.
   signed_policy(std::string resource, std::string json, std::string signature_b64, std::string key_pair_id,
                 hash_algorithm hash)
       : resource_(std::move(resource)),
