@@ -128,6 +128,33 @@ struct hmac_sha256_pads {
   SHA256_CTX outer;
 };
 
+// "000102...ff": two hex digits per byte value, so a digest is written 2 bytes at a time.
+struct hex_pair_table {
+  char text[512];
+  constexpr hex_pair_table() : text() {
+    for (int i = 0; i < 256; ++i) {
+      text[2 * i] = "0123456789abcdef"[i >> 4];
+      text[2 * i + 1] = "0123456789abcdef"[i & 15];
+    }
+  }
+};
+inline constexpr hex_pair_table hex_pairs{};
+
+/// Writes the 64 lowercase hex digits of `d` to `out` (no terminator).
+inline void hex_digest_to(char* out, const sha256_digest& d) noexcept {
+  for (std::size_t i = 0; i < d.size(); ++i) std::memcpy(out + 2 * i, hex_pairs.text + 2 * d[i], 2);
+}
+
+/// HMAC-SHA256 of `message` from saved pad states, with no key object to build and wipe.
+inline sha256_digest hmac_from_pads(const hmac_sha256_pads& pads, std::string_view message) noexcept {
+  sha256 inner(pads.inner);
+  inner.update(message);
+  const sha256_digest inner_digest = inner.finish();
+  sha256 outer(pads.outer);
+  outer.update(inner_digest.data(), inner_digest.size());
+  return outer.finish();
+}
+
 /// An output for the encoders in encoding.hpp that batches small appends into whole blocks
 /// before handing them to SHA-256: a canonical request arrives as a dozen short pieces, and
 /// each SHA256_Update call has a fixed cost comparable to hashing 64 bytes.

@@ -11,6 +11,7 @@
 #include <optional>  // std::optional
 #include <string>
 #include <string_view>
+#include <utility>   // std::swap
 #include <vector>
 
 #include "credentials.hpp"
@@ -463,6 +464,8 @@ struct presign_plan {
   std::string region;
   std::string credential_prefix;  // uri_encode(access key id) + "%2F"
   std::string credential_suffix;  // "%2F" + uri_encode(region) + "%2Fs3%2Faws4_request"
+  std::string query_head;         // "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + credential_prefix
+  std::string query_mid;          // credential_suffix + "&X-Amz-Date="
   secret_string encoded_token;    // uri_encode(session token); empty for long-term keys
 };
 
@@ -497,6 +500,8 @@ inline presign_plan make_presign_plan(const credentials& creds, const config& cf
   plan.credential_suffix = "%2F";
   uri_encode_to(plan.credential_suffix, cfg.region, slash_encoding::encode);
   plan.credential_suffix.append("%2Fs3%2Faws4_request");
+  plan.query_head = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + plan.credential_prefix;
+  plan.query_mid = plan.credential_suffix + "&X-Amz-Date=";
   if (creds.is_temporary()) plan.encoded_token = secret_string(uri_encode(creds.session_token.reveal()));
   plan.usable = true;
   return plan;
@@ -521,13 +526,23 @@ struct fixed_sink {
   void push_back(char c) noexcept { append(&c, 1); }
 };
 
+// Trivially default-constructible (raw pointers, not string_views), so an array of them on the
+// stack costs nothing until used.
 struct encoded_view {
-  std::string_view name;
-  std::string_view value;
+  const char* name_data;
+  std::size_t name_size;
+  const char* value_data;
+  std::size_t value_size;
+  std::string_view name() const noexcept { return {name_data, name_size}; }
+  std::string_view value() const noexcept { return {value_data, value_size}; }
 };
 
+inline encoded_view make_encoded_view(std::string_view name, std::string_view value) noexcept {
+  return {name.data(), name.size(), value.data(), value.size()};
+}
+
 inline bool encoded_less(const encoded_view& a, const encoded_view& b) noexcept {
-  return a.name != b.name ? a.name < b.name : a.value < b.value;
+  return a.name() != b.name() ? a.name() < b.name() : a.value() < b.value();
 }
 
 // Whether the general path would accept this bucket, and if so whether it goes in the host.
@@ -580,71 +595,104 @@ inline bool fast_presign_append(std::string& out, const presign_plan& plan, cons
   const amz_date when = format_amz_date(now);
   const std::string_view date = when.date();
 
-  // Every encoded query value that is not a view of something the plan already holds.
+  char expires_text[8];
+  std::size_t expires_size = 0;
+  for (auto v = expires; v > 0; v /= 10) expires_text[7 - expires_size++] = static_cast<char>('0' + v % 10);
+  const std::string_view expires_view(expires_text + 8 - expires_size, expires_size);
+  const std::string_view token = plan.encoded_token.reveal();
+
+  // With extra parameters: every encoded name and value goes to `scratch`, and the query is
+  // put in canonical order by insertion sort (a handful of items; the X-Amz-* ones already in
+  // order). Ties are byte-identical, so the result matches the general path's std::sort.
+  // Without them (the common case) the order is fixed and the plan's prebuilt pieces are used.
   char scratch[4096];
   fixed_sink sink{scratch, sizeof scratch};
   encoded_view items[max_query + 6];
   std::size_t count = 0;
-  for (const auto& q : opts.query) {
-    const std::size_t name_at = sink.size;
-    uri_encode_to(sink, q.name, slash_encoding::encode);
-    const std::size_t value_at = sink.size;
-    uri_encode_to(sink, q.value, slash_encoding::encode);
+  std::size_t query_size = 0;
+  if (!opts.query.empty()) {
+    for (const auto& q : opts.query) {
+      const std::size_t name_at = sink.size;
+      uri_encode_to(sink, q.name, slash_encoding::encode);
+      const std::size_t value_at = sink.size;
+      uri_encode_to(sink, q.value, slash_encoding::encode);
+      if (sink.overflow) return false;
+      items[count++] = {scratch + name_at, value_at - name_at, scratch + value_at, sink.size - value_at};
+    }
+    const std::size_t credential_at = sink.size;
+    sink.append(plan.credential_prefix);
+    sink.append(date);
+    sink.append(plan.credential_suffix);
     if (sink.overflow) return false;
-    items[count++] = {{scratch + name_at, value_at - name_at}, {scratch + value_at, sink.size - value_at}};
+    items[count++] = make_encoded_view("X-Amz-Algorithm", sigv4::algorithm);
+    items[count++] = make_encoded_view("X-Amz-Credential",
+                                         std::string_view(scratch + credential_at, sink.size - credential_at));
+    items[count++] = make_encoded_view("X-Amz-Date", when.timestamp());
+    items[count++] = make_encoded_view("X-Amz-Expires", expires_view);
+    items[count++] = make_encoded_view("X-Amz-SignedHeaders", "host");
+    if (!token.empty()) items[count++] = make_encoded_view("X-Amz-Security-Token", token);
+    for (std::size_t i = 1; i < count; ++i) {
+      const encoded_view item = items[i];
+      std::size_t j = i;
+      for (; j > 0 && encoded_less(item, items[j - 1]); --j) items[j] = items[j - 1];
+      items[j] = item;
+    }
+    query_size = count - 1;
+    for (std::size_t i = 0; i < count; ++i) query_size += items[i].name_size + 1 + items[i].value_size;
+  } else {
+    query_size = plan.query_head.size() + date.size() + plan.query_mid.size() + when.timestamp().size() + 15 +
+                 expires_size + (token.empty() ? 0 : 22 + token.size()) + 25;
   }
-  const std::size_t credential_at = sink.size;
-  sink.append(plan.credential_prefix);
-  sink.append(date);
-  sink.append(plan.credential_suffix);
-  if (sink.overflow) return false;
-  char expires_text[8];
-  std::size_t expires_size = 0;
-  for (auto v = expires; v > 0; v /= 10) expires_text[7 - expires_size++] = static_cast<char>('0' + v % 10);
 
-  items[count++] = {"X-Amz-Algorithm", sigv4::algorithm};
-  items[count++] = {"X-Amz-Credential", {scratch + credential_at, sink.size - credential_at}};
-  items[count++] = {"X-Amz-Date", when.timestamp()};
-  items[count++] = {"X-Amz-Expires", {expires_text + 8 - expires_size, expires_size}};
-  items[count++] = {"X-Amz-SignedHeaders", "host"};
-  if (!plan.encoded_token.empty()) items[count++] = {"X-Amz-Security-Token", plan.encoded_token.reveal()};
-  // Insertion sort: a handful of items, the X-Amz-* ones nearly in order already. Ties are
-  // byte-identical, so the order matches std::sort's in the general path.
-  for (std::size_t i = 1; i < count; ++i) {
-    const encoded_view item = items[i];
-    std::size_t j = i;
-    for (; j > 0 && encoded_less(item, items[j - 1]); --j) items[j] = items[j - 1];
-    items[j] = item;
-  }
-  std::size_t query_size = count - 1;
-  for (std::size_t i = 0; i < count; ++i) query_size += items[i].name.size() + 1 + items[i].value.size();
-
+  // The URL is written through a raw pointer into `out` grown once to an upper bound, then
+  // trimmed: one bounds check per piece instead of std::string's per append.
   const std::size_t start = out.size();
-  out.reserve(start + plan.scheme.size() + 3 + bucket.size() + 1 + plan.host.size() + plan.base_path.size() +
-              1 + 3 * bucket.size() + 1 + 3 * key.size() + 1 + query_size + 17 + 64);
-  out.append(plan.scheme).append("://");
-  const std::size_t host_at = out.size();
-  if (virtual_hosted) out.append(bucket).append(1, '.');
-  out.append(plan.host);
-  const std::size_t path_at = out.size();
-  out.append(plan.base_path);
+  const std::size_t bound = plan.scheme.size() + 3 + bucket.size() + 1 + plan.host.size() + plan.base_path.size() +
+                            1 + 3 * bucket.size() + 1 + 3 * key.size() + 1 + query_size + 17 + 64;
+  out.resize(start + bound);
+  fixed_sink url{&out[start], bound};
+  url.append(plan.scheme);
+  url.append("://", 3);
+  const std::size_t host_at = url.size;
+  if (virtual_hosted) {
+    url.append(bucket);
+    url.push_back('.');
+  }
+  url.append(plan.host);
+  const std::size_t path_at = url.size;
+  url.append(plan.base_path);
   if (!virtual_hosted) {
-    out.push_back('/');
-    uri_encode_to(out, bucket, slash_encoding::encode);
+    url.push_back('/');
+    uri_encode_to(url, bucket, slash_encoding::encode);
   }
   // Encoded once, "/" kept: S3 signs the path as sent (see resolve()).
-  out.push_back('/');
-  uri_encode_to(out, key, slash_encoding::keep);
-  const std::size_t query_at = out.size() + 1;
-  out.push_back('?');
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i > 0) out.push_back('&');
-    out.append(items[i].name).append(1, '=').append(items[i].value);
+  url.push_back('/');
+  uri_encode_to(url, key, slash_encoding::keep);
+  const std::size_t query_at = url.size + 1;
+  url.push_back('?');
+  if (count == 0) {
+    url.append(plan.query_head);
+    url.append(date);
+    url.append(plan.query_mid);
+    url.append(when.timestamp());
+    url.append("&X-Amz-Expires=", 15);
+    url.append(expires_view);
+    if (!token.empty()) {
+      url.append("&X-Amz-Security-Token=", 22);  // sorts before X-Amz-SignedHeaders
+      url.append(token);
+    }
+    url.append("&X-Amz-SignedHeaders=host", 25);
   }
-  const std::string_view url(out.data(), out.size());
-  const std::string_view host = url.substr(host_at, path_at - host_at);
-  const std::string_view path = url.substr(path_at, query_at - 1 - path_at);
-  const std::string_view query = url.substr(query_at);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) url.push_back('&');
+    url.append(items[i].name());
+    url.push_back('=');
+    url.append(items[i].value());
+  }
+  const std::string_view written(url.data, url.size);
+  const std::string_view host = written.substr(host_at, path_at - host_at);
+  const std::string_view path = written.substr(path_at, query_at - 1 - path_at);
+  const std::string_view query = written.substr(query_at);
 
   urlmint::detail::buffered_sha256 canonical;
   canonical.append(method);
@@ -669,7 +717,8 @@ inline bool fast_presign_append(std::string& out, const presign_plan& plan, cons
   sts.push_back('/');
   sts.append(plan.region);
   sts.append("/s3/aws4_request\n");
-  hex_encode_to(sts, canonical_hash.data(), canonical_hash.size());
+  urlmint::detail::hex_digest_to(to_sign + sts.size, canonical_hash);
+  sts.size += 64;
 
   urlmint::detail::hmac_sha256_pads pads;
   if (!keys.load(date, pads)) {
@@ -677,13 +726,16 @@ inline bool fast_presign_append(std::string& out, const presign_plan& plan, cons
     pads = derived.hmac().pads();
     keys.store(date, pads);
   }
-  const sha256_digest mac = hmac_sha256_key(pads).mac({to_sign, sts.size});
+  const sha256_digest mac = urlmint::detail::hmac_from_pads(pads, {to_sign, sts.size});
   secure_wipe(&pads, sizeof pads);
 
-  char hex[64];
-  fixed_sink sig{hex, sizeof hex};
-  hex_encode_to(sig, mac.data(), mac.size());
-  out.append("&X-Amz-Signature=").append(hex, sizeof hex);
+  url.append("&X-Amz-Signature=", 17);
+  if (url.overflow || url.size + 64 > bound) {  // cannot happen with the bound above; be safe anyway
+    out.resize(start);
+    return false;
+  }
+  urlmint::detail::hex_digest_to(url.data + url.size, mac);
+  out.resize(start + url.size + 64);
   return true;
 }
 

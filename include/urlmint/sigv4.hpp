@@ -410,8 +410,8 @@ class dated_key_slot {
       for (auto& w : s.data) w.store(0, std::memory_order_relaxed);
   }
 
-  /// Copies the pads cached for `date` ("YYYYMMDD") into `out`; false when none are cached.
-  /// The caller wipes `out` after use.
+  /// Copies the pads cached for `date` ("YYYYMMDD") into `out`; false when none are cached
+  /// (`out` may then hold a partial copy). The caller wipes `out` after use.
   bool load(std::string_view date, urlmint::detail::hmac_sha256_pads& out) const noexcept {
     const std::uint64_t wanted = pack(date);
     for (const auto& s : slots_) {
@@ -421,13 +421,13 @@ class dated_key_slot {
         const std::uint64_t seq0 = s.seq.load(std::memory_order_acquire);
         if ((seq0 & 1) != 0) continue;
         if (s.date.load(std::memory_order_relaxed) != wanted) break;
-        std::uint64_t copy[words];
-        for (std::size_t i = 0; i < words; ++i) copy[i] = s.data[i].load(std::memory_order_relaxed);
+        auto* bytes = reinterpret_cast<unsigned char*>(&out);
+        for (std::size_t i = 0; i < words; ++i) {
+          const std::uint64_t w = s.data[i].load(std::memory_order_relaxed);
+          std::memcpy(bytes + 8 * i, &w, 8);
+        }
         std::atomic_thread_fence(std::memory_order_acquire);
-        const bool stable = s.seq.load(std::memory_order_relaxed) == seq0;
-        if (stable) std::memcpy(&out, copy, sizeof out);
-        secure_wipe(copy, sizeof copy);
-        if (stable) return true;
+        if (s.seq.load(std::memory_order_relaxed) == seq0) return true;
       }
     }
     return false;
@@ -460,7 +460,8 @@ class dated_key_slot {
   }
 
  private:
-  static constexpr std::size_t words = (sizeof(urlmint::detail::hmac_sha256_pads) + 7) / 8;
+  static constexpr std::size_t words = sizeof(urlmint::detail::hmac_sha256_pads) / 8;
+  static_assert(sizeof(urlmint::detail::hmac_sha256_pads) % 8 == 0, "pads are copied in whole words");
 
   // "YYYYMMDD" as one word (0 = empty slot: a real date is never eight NUL bytes).
   static std::uint64_t pack(std::string_view date) noexcept {

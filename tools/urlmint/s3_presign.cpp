@@ -32,8 +32,8 @@ constexpr const char* presign_help =
     "\n"
     "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, then the AWS CLI's files.\n";
 
-// Runs the batch: getline(3) reuses one buffer and stdout is fully buffered, so memory stays
-// constant however many keys arrive.
+// Runs the batch: getline(3) and the URL buffer are reused and stdout is fully buffered, so
+// memory stays constant however many keys arrive and no line allocates.
 int run_batch(const urlmint::s3::signer& signer, const std::string& bucket, const urlmint::s3::presign_options& opts,
               urlmint::time_point now) {
   static char out_buffer[1 << 16];
@@ -43,15 +43,17 @@ int run_batch(const urlmint::s3::signer& signer, const std::string& bucket, cons
   long long line_number = 0;
   ssize_t length;
   int status = exit_ok;
+  std::string url;
   while ((length = ::getline(&line, &capacity, stdin)) >= 0) {
     ++line_number;
     std::string_view key(line, static_cast<std::size_t>(length));
     if (!key.empty() && key.back() == '\n') key.remove_suffix(1);
     if (!key.empty() && key.back() == '\r') key.remove_suffix(1);
     try {
-      const std::string url = signer.presign(bucket, key, opts, now);
+      url.clear();
+      signer.presign_append(url, bucket, key, opts, now);  // no allocation once `url` has grown
+      url.push_back('\n');
       std::fwrite(url.data(), 1, url.size(), stdout);
-      std::fputc('\n', stdout);
     } catch (const urlmint::error& e) {
       std::fflush(stdout);
       std::fprintf(stderr, "urlmint s3 presign: line %lld: %s\n", line_number, e.what());
