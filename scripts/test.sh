@@ -33,6 +33,13 @@ fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build/test-asan --output-on-failure -j "$jobs"
 
+# Opt-in (heavy: Ceph radosgw, about 290 MB and 20 s to start, plus Chromium): the browser
+# uploads a presigned POST form to a real S3 server that implements POST Object.
+if [[ "${URLMINT_BROWSER_TEST:-}" == 1 ]]; then
+  echo "== browser test (headless Chromium, Ceph radosgw) ==" >&2
+  tests/browser/run.sh build/test-asan/tools/urlmint/urlmint
+fi
+
 echo "== meson + clang ==" >&2
 if [[ ! -f build/test-meson/build.ninja ]]; then
   CXX=clang++ meson setup build/test-meson -Dwerror=true -Dbuildtype=debugoptimized >/dev/null
