@@ -68,6 +68,61 @@ CASES = [
 ]
 
 
+def random_cases(count, seed=8):
+    """Generated cases over keys, metadata and conditions full of JSON's awkward characters."""
+    import random
+    rng = random.Random(seed)
+    alphabet = list("abcXYZ019 -_.~/+=&?#%\"\\'<>{}[]$\t") + ["\u00e9", "\u00fc", "\u20ac", "\u65e5", "\U0001F4C8",
+                                                                  "\U0001D11E", "\u007f", "\u0001"]
+    text = lambda lo, hi: "".join(rng.choice(alphabet) for _ in range(rng.randint(lo, hi)))  # noqa: E731
+    acls = ["private", "public-read", "public-read-write", "authenticated-read", "bucket-owner-full-control"]
+    out = []
+    for i in range(count):
+        key = text(1, 40).lstrip("/") or "k"
+        args, fields, conditions = [], [], []
+        if rng.random() < 0.4:
+            acl = rng.choice(acls)
+            args += ["--acl", acl]
+            fields.append(("acl", acl))
+            conditions.append({"acl": acl})
+        if rng.random() < 0.5:
+            hi = rng.randint(1, 10 ** 10)
+            lo = rng.randint(0, hi)
+            args += ["--min-size", str(lo), "--max-size", str(hi)]
+            conditions.append(["content-length-range", lo, hi])
+        if rng.random() < 0.5:
+            ctype = rng.choice(["image/", "text/plain", "application/json; charset=utf-8", "image/png"])
+            if ctype.endswith("/"):
+                args += ["--content-type-prefix", ctype]
+                conditions.append(["starts-with", "$Content-Type", ctype])
+            else:
+                args += ["--content-type", ctype]
+                fields.append(("Content-Type", ctype))
+                conditions.append({"Content-Type": ctype})
+        if rng.random() < 0.3:
+            status = rng.choice(["200", "201", "204"])
+            args += ["--success-action-status", status]
+            fields.append(("success_action_status", status))
+            conditions.append({"success_action_status": status})
+        for j in range(rng.randint(0, 3)):
+            name, value = f"m{i}x{j}", text(0, 30)
+            args += ["--metadata", f"{name}={value}"]
+            fields.append((f"x-amz-meta-{name}", value))
+            conditions.append({f"x-amz-meta-{name}": value})
+        expires = rng.choice([1, 60, 3600, 86400, 604800])
+        region = rng.choice(["us-east-1", "eu-west-1", "ap-southeast-2"])
+        token = TOKEN if rng.random() < 0.3 else None
+        inputs = dict(bucket="bucket-{}".format(i), fields=fields, conditions=conditions, expires=expires,
+                      region=region, endpoint="http://127.0.0.1:9000", token=token)
+        if key.endswith("/"):
+            inputs["key"] = key + "${filename}"
+        else:
+            inputs["key"] = key
+        out.append((f"random-{i}", [f"s3://bucket-{i}/{key}", "--expires-in", str(expires), "--region", region,
+                                    "--endpoint-url", "http://127.0.0.1:9000"] + args, inputs))
+    return out
+
+
 def freeze_clock():
     frozen = lambda *a, **k: NOW  # noqa: E731
     for mod in (botocore.auth, botocore.signers):
@@ -77,17 +132,26 @@ def freeze_clock():
         mod.get_current_datetime = frozen
 
 
+_clients = {}
+
+
 def botocore_post(inputs):
-    session = botocore.session.get_session()
     style = inputs.get("style")
-    client = session.create_client(
-        "s3", region_name=inputs.get("region", "us-east-1"), endpoint_url=inputs.get("endpoint"),
-        aws_access_key_id=AK, aws_secret_access_key=SK, aws_session_token=inputs.get("token"),
-        config=Config(signature_version="s3v4", s3={"addressing_style": style} if style else {}))
-    return client.generate_presigned_post(
+    cache_key = (inputs.get("region"), inputs.get("endpoint"), inputs.get("token"), style)
+    if cache_key not in _clients:  # creating a client costs ~0.3 s; reuse one per configuration
+        _clients[cache_key] = _new_client(inputs, style)
+    return _clients[cache_key].generate_presigned_post(
         inputs["bucket"], inputs["key"], Fields=dict(inputs["fields"]),
         Conditions=[c if isinstance(c, list) else dict(c) for c in inputs["conditions"]],
         ExpiresIn=inputs.get("expires", 3600))
+
+
+def _new_client(inputs, style):
+    session = botocore.session.get_session()
+    return session.create_client(
+        "s3", region_name=inputs.get("region", "us-east-1"), endpoint_url=inputs.get("endpoint"),
+        aws_access_key_id=AK, aws_secret_access_key=SK, aws_session_token=inputs.get("token"),
+        config=Config(signature_version="s3v4", s3={"addressing_style": style} if style else {}))
 
 
 def write_vectors(directory):
@@ -101,7 +165,7 @@ def write_vectors(directory):
         with open(os.path.join(case_dir, "expected.txt"), "w", encoding="utf-8", newline="\n") as f:
             f.write(f"# botocore {botocore.__version__} generate_presigned_post, clock frozen at {NOW_FLAG};\n")
             f.write("# written by tests/post_botocore.py --write-vectors. One line each: url, then field NAME=VALUE\n")
-            f.write("# in form order; values are JSON strings so tabs and quotes survive.\n")
+            f.write("# in form order; values are JSON strings (UTF-8 as is: json.dumps with ensure_ascii=False).\n")
             f.write(f"url {json.dumps(post['url'], ensure_ascii=False)}\n")
             for k, v in post["fields"].items():
                 f.write(f"field {k}={json.dumps(v, ensure_ascii=False)}\n")
@@ -113,7 +177,8 @@ def differential(cli):
     env.update(AWS_ACCESS_KEY_ID=AK, AWS_SECRET_ACCESS_KEY=SK, AWS_CONFIG_FILE=os.devnull,
                AWS_SHARED_CREDENTIALS_FILE=os.devnull)
     failures = 0
-    for name, args, inputs in CASES:
+    cases = CASES + random_cases(200)
+    for name, args, inputs in cases:
         run_env = dict(env)
         if inputs.get("token"):
             run_env["AWS_SESSION_TOKEN"] = inputs["token"]
@@ -131,11 +196,51 @@ def differential(cli):
         if got_url != want["url"] or got_fields != want_fields:
             print(f"FAIL {name}:\n  urlmint  {got_url} {got_fields}\n  botocore {want['url']} {want_fields}")
             failures += 1
-        else:
+        elif not name.startswith("random-"):
             print(f"ok   {name}: {len(got_fields)} fields identical, policy {len(dict(got_fields)['policy'])} "
                   "base64 chars")
-    print(f"post_botocore: botocore {botocore.__version__}: {len(CASES) - failures} of {len(CASES)} cases identical")
-    return 1 if failures else 0
+    print(f"post_botocore: botocore {botocore.__version__}: {len(cases) - failures} of {len(cases)} cases identical "
+          f"({len(CASES)} named, {len(cases) - len(CASES)} generated)")
+    return 1 if failures or cli_errors(cli, env) else 0
+
+
+def cli_errors(cli, env):
+    """Bad input: exit 1 (bad value) or 2 (bad command line), one line on stderr, nothing on
+    stdout, never the secret. No request is sent by any of these."""
+    cases = [
+        (["presign-post", "s3://examplebucket/k", "--expires-in", "604801"], 1, "at most 7 days"),
+        (["presign-post", "s3://examplebucket/k", "--min-size", "10", "--max-size", "5"], 1, "swap them"),
+        (["presign-post", "s3://examplebucket/k", "--content-type", "text/plain", "--starts-with",
+          "Content-Type=image/"], 1, "conditions contradict"),
+        (["presign-post", "s3://examplebucket/k", "--field", "Cache-Control=no-store"], 1, "has no condition"),
+        (["presign-post", "s3://examplebucket/k", "--acl", "everyone"], 1, "not a canned ACL"),
+        (["presign-post", "s3://examplebucket/k", "--content-type", "a", "--content-type-prefix", "b"], 2, "not both"),
+        (["presign-multipart", "s3://examplebucket/k", "--parts", "10001"], 1, "1 to 10000 parts"),
+        (["presign-multipart", "s3://examplebucket/k", "--parts", "0"], 1, "1 to 10000 parts"),
+        (["presign-multipart", "s3://examplebucket/k", "--size", "104857600", "--part-size", "4194304"], 1,
+         "5 MiB to 5 GiB"),
+        (["presign-multipart", "s3://examplebucket/k"], 2, "--parts N or --size BYTES"),
+        (["complete-multipart", "s3://examplebucket/k", "--part", "1=x"], 2, "--upload-id is missing"),
+        (["complete-multipart", "s3://examplebucket/k", "--upload-id", "U", "--parts-file", "-"], 1,
+         "at least 5 MiB"),
+        (["complete-multipart", "s3://examplebucket/k", "--upload-id", "U", "--parts-file", "-"], 1, "not valid JSON"),
+    ]
+    stdins = {11: '{"parts": [{"part_number": 1, "etag": "a", "size": 5}, {"part_number": 2, "etag": "b", "size": 1}]}',
+              12: '{"parts": [}'}
+    bad = 0
+    for i, (args, code, needle) in enumerate(cases):
+        r = subprocess.run([cli, "s3"] + args, env=env, input=stdins.get(i, ""), capture_output=True, text=True)
+        lines = r.stderr.strip().splitlines()
+        if not (r.returncode == code and r.stdout == "" and len(lines) == 1 and needle in r.stderr
+                and SK not in r.stderr):
+            print(f"FAIL bad input {args}: exit {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
+            bad += 1
+    r = subprocess.run([cli, "s3", "presign-post", "--help"], env=env, capture_output=True, text=True)
+    if r.returncode != 0 or "--content-type-prefix" not in r.stdout:
+        print(f"FAIL presign-post --help: {r.returncode} {r.stderr!r}")
+        bad += 1
+    print(f"post_botocore: {len(cases) + 1 - bad} of {len(cases) + 1} bad-input and help checks passed")
+    return bad
 
 
 def main():

@@ -329,3 +329,56 @@ TEST_CASE("POST errors and the policy never leak the secret key", "[post]") {
     CHECK(std::string(e.what()).find("TOKEN-XYZ") == std::string::npos);
   }
 }
+
+TEST_CASE("presigned part URLs carry partNumber and uploadId in the signed query", "[post][multipart]") {
+  urlmint::s3::config local;
+  local.endpoint_url = "http://127.0.0.1:9000";
+  const auto parts = post::presign_parts(aws_example, local, "bucket", "big.bin", "UPLOAD-ID/1", 3, seconds(900),
+                                         may_24_2013);
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[1].part_number == 2);
+  CHECK(parts[1].url ==
+        urlmint::multipart::presign_upload_part(aws_example, local, "bucket", "big.bin", "UPLOAD-ID/1", 2, seconds(900),
+                                                may_24_2013));
+  CHECK_THAT(parts[1].url, Catch::StartsWith("http://127.0.0.1:9000/bucket/big.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256"));
+  CHECK_THAT(parts[1].url, Catch::Contains("&X-Amz-Expires=900&X-Amz-SignedHeaders=host&partNumber=2&uploadId=UPLOAD-ID%2F1"
+                                           "&X-Amz-Signature="));
+  SECTION("a plan adds offsets and sizes") {
+    const auto plan = urlmint::multipart::plan_parts(12 * 1024 * 1024, 5 * 1024 * 1024);
+    const auto planned = post::presign_parts(aws_example, local, "bucket", "big.bin", "U", plan, seconds(60), may_24_2013);
+    REQUIRE(planned.size() == 3);
+    CHECK(planned[2].offset == 10 * 1024 * 1024);
+    CHECK(planned[2].size == 2 * 1024 * 1024);
+    CHECK(post::parts_to_json("bucket", "big.bin", "U", {planned[2]}) ==
+          "{\"bucket\": \"bucket\", \"key\": \"big.bin\", \"upload_id\": \"U\", \"parts\": [{\"part_number\": 3, "
+          "\"url\": \"" + planned[2].url + "\", \"offset\": 10485760, \"size\": 2097152}]}");
+  }
+  SECTION("a count alone prints no offsets") {
+    CHECK(post::parts_to_json("b", "k", "U", {{1, "u", 0, 0}}) ==
+          "{\"bucket\": \"b\", \"key\": \"k\", \"upload_id\": \"U\", \"parts\": [{\"part_number\": 1, \"url\": \"u\"}]}");
+  }
+}
+
+TEST_CASE("bad multipart input is rejected before any request", "[post][multipart]") {
+  const urlmint::s3::config cfg;
+  SECTION("more than 10000 parts") {
+    CHECK_THROWS_WITH(post::presign_parts(aws_example, cfg, "bucket", "k", "U", 10001, seconds(60), may_24_2013),
+                      "multipart: 10001 parts is out of range; an S3 multipart upload has 1 to 10000 parts");
+  }
+  SECTION("no parts") { CHECK_THROWS_AS(post::check_part_count(0), urlmint::error); }
+  SECTION("a missing upload id") {
+    CHECK_THROWS_WITH(post::presign_parts(aws_example, cfg, "bucket", "k", "", 2, seconds(60), may_24_2013),
+                      Catch::StartsWith("multipart: upload id is empty"));
+  }
+  SECTION("a part under 5 MiB that is not the last") {
+    CHECK_THROWS_WITH(post::check_part_sizes({5242880, 5242879, 10}),
+                      "multipart: part 2 is 5242879 bytes; every part but the last must be at least 5 MiB "
+                      "(5242880 bytes)");
+    CHECK_NOTHROW(post::check_part_sizes({5242880, 5242880, 1}));
+    CHECK_NOTHROW(post::check_part_sizes({1}));
+  }
+  SECTION("a part URL that outlives 7 days") {
+    CHECK_THROWS_AS(post::presign_parts(aws_example, cfg, "bucket", "k", "U", 1, seconds(604801), may_24_2013),
+                    urlmint::error);
+  }
+}
