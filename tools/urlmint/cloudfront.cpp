@@ -228,7 +228,8 @@ int cmd_cloudfront_sign(args& a) {
     for (const auto& u : f.urls) lines.push_back(signer.sign_url(u, expires));
   } else if (f.policy_resource || f.urls.size() == 1) {
     // One signature for every URL: the policy's resource is the pattern (or the one URL).
-    const cf::signed_policy once = signer.sign_policy(make_policy(f, expires, f.policy_resource.value_or(f.urls[0])));
+    const std::string resource = f.policy_resource ? *f.policy_resource : f.urls[0];
+    const cf::signed_policy once = signer.sign_policy(make_policy(f, expires, resource));
     for (const auto& u : f.urls) lines.push_back(once.append_to(u));
   } else {
     for (const auto& u : f.urls) lines.push_back(signer.sign_url(u, make_policy(f, expires, u)));
@@ -256,9 +257,10 @@ int cmd_cloudfront_cookies(args& a) {
   const auto expires = parse_when_flag(*f.date_less_than, "--date-less-than");
   if (!f.urls.empty()) cf::validate_url(f.urls[0]);
   const cf::signer signer = make_signer(f);
-  const std::vector<cf::cookie> cookies =
-      wants_custom_policy(f) ? signer.policy_cookies(make_policy(f, expires, f.policy_resource.value_or(f.urls[0])))
-                             : signer.canned_cookies(f.urls[0], expires);
+  const std::string resource = f.policy_resource ? *f.policy_resource : f.urls[0];
+  const std::vector<cf::cookie> cookies = wants_custom_policy(f)
+                                              ? signer.policy_cookies(make_policy(f, expires, resource))
+                                              : signer.canned_cookies(resource, expires);
   std::vector<std::string> lines;
   for (const auto& c : cookies) lines.push_back("Set-Cookie: " + cf::set_cookie_value(c, attrs));
   return print_all(lines);
