@@ -30,7 +30,10 @@ constexpr const char* presign_help =
     "  --batch                read one key per line from stdin, print one URL per line, in order\n"
     "  --debug                print the canonical request and string to sign on stderr\n"
     "\n"
-    "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, then the AWS CLI's files.\n";
+    "Credentials, as the AWS CLI finds them: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, web\n"
+    "identity (AWS_WEB_IDENTITY_TOKEN_FILE), ~/.aws/credentials and ~/.aws/config (credential_process), ECS\n"
+    "container credentials, EC2 instance metadata (IMDSv2; AWS_EC2_METADATA_DISABLED=true skips it).\n"
+    "A URL cannot outlive temporary credentials: a warning on stderr says when --expires-in exceeds them.\n";
 
 // Runs the batch: getline(3) and the URL buffer are reused and stdout is fully buffered, so
 // memory stays constant however many keys arrive and no line allocates.
