@@ -425,7 +425,9 @@ TEST_CASE("times parse the way aws cloudfront sign reads them", "[cloudfront][ti
   CHECK(at("2026-01-01T20:00:00+02:00") == 1767290400);
   CHECK(at("2026-01-01T12:30:00-0530") == 1767290400);
   for (const char* bad : {"", "tomorrow", "2026-13-01", "2026-02-30", "2026-01-01T25:00:00", "2026-01-01T10:00:00+2",
-                          "2026/01/01", "1e9", "-5", "2026-01-01T10:00:00 UTC", "99999999999999"}) {
+                          "2026/01/01", "1e9", "-5", "2026-01-01T10:00:00 UTC", "99999999999999",
+                          // Regression (fuzz_cloudfront_policy): past 2262 the nanosecond clock overflowed.
+                          "77777777777", "9999-12-31", "2262-04-12", "2262-04-11T23:47:17Z"}) {
     INFO(bad);
     CHECK_FALSE(cf::parse_when(bad));
   }
@@ -625,4 +627,18 @@ TEST_CASE("the OAC bucket policy is the seed's JSON with the three names filled 
   CHECK_THROWS_WITH(cf::oac_bucket_policy("chart-bucket", "12345", "EDFDVBD6EXAMPLE"), Catch::Contains("must be 12 digits"));
   CHECK_THROWS_WITH(cf::oac_bucket_policy("chart-bucket", "123456789012", "d123"), Catch::Contains("starts with E"));
   CHECK_THROWS_AS(cf::oac_bucket_policy("Chart_Bucket", "123456789012", "EDFDVBD6EXAMPLE"), urlmint::error);
+}
+
+TEST_CASE("a PEM header without its closing dashes is not quoted with the key body", "[cloudfront][bad-input]") {
+  // Regression (fuzz_pem): the label ran on into the base64 body, which the message quoted.
+  const std::string pem =
+      "-----BEGIN RSA PRIVATE KEY---\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
+      "-----END RSA PRIVATE KEY-----\n";
+  try {
+    cf::private_key::from_pem(pem);
+    FAIL("a malformed PEM loaded");
+  } catch (const urlmint::error& e) {
+    CHECK(std::string(e.what()).find("MIIEowIBAAKCAQEA") == std::string::npos);
+    CHECK(std::string(e.what()).find("is not PEM") != std::string::npos);
+  }
 }

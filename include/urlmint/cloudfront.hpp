@@ -522,7 +522,13 @@ inline std::string pem_label(std::string_view pem) {
   if (begin == std::string_view::npos) return {};
   const auto end = pem.find("-----", begin + 11);
   if (end == std::string_view::npos) return {};
-  return std::string(pem.substr(begin + 11, end - begin - 11));
+  // The label is quoted in messages: a header without its closing dashes on the same line
+  // would otherwise quote the key body that follows (found by fuzzing).
+  const std::string_view label = pem.substr(begin + 11, end - begin - 11);
+  if (label.size() > 40) return {};
+  for (char c : label)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ')) return {};
+  return std::string(label);
 }
 
 }  // namespace detail
@@ -847,16 +853,19 @@ class signer {
 /// Parses a time as `aws cloudfront sign` accepts it: epoch seconds ("1767290400"), a UTC date
 /// ("2026-01-01", also "2016-1-1"), a UTC date and time ("2026-01-01T10:00:00", 'T' or a
 /// space, seconds optional, an optional 'Z'), or one with an offset ("...+02:00", "-0530").
-/// Returns nullopt for anything else or an impossible date; years 1970..9999.
+/// Returns nullopt for anything else, an impossible date, or a time before 1970 or after what
+/// time_point holds (2262-04-11 with libstdc++'s 64-bit nanoseconds).
 inline std::optional<time_point> parse_when(std::string_view text) {
   if (text.empty()) return std::nullopt;
+  // Later times would overflow the nanosecond count (undefined behaviour; found by fuzzing).
+  constexpr std::int64_t max_s = std::chrono::duration_cast<std::chrono::seconds>(clock::duration::max()).count();
   bool all_digits = true;
   for (char c : text) all_digits = all_digits && c >= '0' && c <= '9';
   if (all_digits) {
     if (text.size() > 12) return std::nullopt;
     std::int64_t v = 0;
     for (char c : text) v = v * 10 + (c - '0');
-    if (v > 253402300799) return std::nullopt;
+    if (v >= max_s) return std::nullopt;
     return from_unix_seconds(v);
   }
   std::size_t pos = 0;
@@ -908,7 +917,9 @@ inline std::optional<time_point> parse_when(std::string_view text) {
   if (c.year < 1970 || c.month < 1 || c.month > 12 || c.day < 1 ||
       c.day > urlmint::detail::days_in_month(c.year, c.month) || c.hour > 23 || c.minute > 59 || c.second > 59)
     return std::nullopt;
-  return from_unix_seconds(from_civil(c) - offset_seconds);
+  const std::int64_t seconds = from_civil(c) - offset_seconds;
+  if (seconds >= max_s) return std::nullopt;
+  return from_unix_seconds(seconds);
 }
 
 // ---------------------------------------------------------------------------------------------
