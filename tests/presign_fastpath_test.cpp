@@ -14,7 +14,8 @@
 
 #include <urlmint/s3.hpp>
 
-// Counts every heap allocation in this test executable (this TU only defines them), so a test
+// Counts every heap allocation in this test executable (only this TU replaces the allocation
+// functions; all of them, so sanitizers see matched pairs), so a test
 // can assert that a stretch of code allocates nothing.
 namespace {
 std::atomic<long> allocations{0};
@@ -30,8 +31,18 @@ void* operator new(std::size_t size) {
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t size) { return operator new(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return operator new(size, tag); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace s3 = urlmint::s3;
 using std::chrono::seconds;
