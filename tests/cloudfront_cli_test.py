@@ -265,6 +265,19 @@ expect_error("SameSite=None without Secure", ["cookies", "--url", DOMAIN + "/a.p
                                               "--private-key", RSA_KEY, "--date-less-than", "2026-01-01",
                                               "--same-site", "None", "--no-secure"], "SameSite=None needs Secure")
 
+# A system whose OpenSSL will not give SHA-1 for signatures (here: every algorithm must be
+# fips=yes and no FIPS provider is loaded, as on a FIPS-mode host; RHEL 9's policy fails the same
+# way): a clear error naming SHA-256, never an empty signature.
+fips_conf = tempfile.NamedTemporaryFile("w", suffix=".cnf", delete=False)
+fips_conf.write("openssl_conf = openssl_init\n[openssl_init]\nalg_section = evp_properties\n"
+                "[evp_properties]\ndefault_properties = fips=yes\n")
+fips_conf.close()
+try:
+    expect_error("SHA-1 refused by the crypto policy names SHA-256", sign_args(DOMAIN + "/a.png"),
+                 "--hash-algorithm SHA256", env=dict(ENV, OPENSSL_CONF=fips_conf.name))
+finally:
+    os.unlink(fips_conf.name)
+
 # --- oac-policy ----------------------------------------------------------------------------------
 out = expect_ok("oac-policy", ["oac-policy", "--bucket", "chart-bucket", "--account-id", "123456789012",
                                "--distribution-id", "EDFDVBD6EXAMPLE"])
