@@ -93,6 +93,11 @@ TEST_CASE("ISO 8601 expiration times parse with fractions and offsets", "[provid
   CHECK(p::format_iso8601(*p::parse_iso8601("2026-11-25T12:00:00.123456Z")) == "2026-11-25T12:00:00Z");
   CHECK(p::format_iso8601(*p::parse_iso8601("2026-11-25T14:30:00+02:30")) == "2026-11-25T12:00:00Z");
   CHECK(p::format_iso8601(*p::parse_iso8601("2026-11-25T07:00:00-05:00")) == "2026-11-25T12:00:00Z");
+  SECTION("years beyond what time_point holds are clamped, not overflowed") {
+    // Regression (fuzz_json_credentials): "9999-12-31T23:59:59Z" overflowed the nanosecond clock.
+    CHECK(p::format_iso8601(*p::parse_iso8601("9999-12-31T23:59:59Z")) == "2262-04-11T23:47:16Z");
+    CHECK(p::format_iso8601(*p::parse_iso8601("0000-01-01T00:00:00Z")) == "1677-09-21T00:12:44Z");
+  }
   SECTION("anything else is rejected") {
     for (const char* bad : {"2026-11-25", "2026-11-25T12:00:00", "2026-02-30T12:00:00Z", "2026-11-25T12:00:00.Z",
                             "2026-11-25T25:00:00Z", "20261125T120000Z", "2026-11-25T12:00:00+0200", ""})

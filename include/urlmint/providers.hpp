@@ -15,7 +15,7 @@
 #include <sys/stat.h>  // stat: tell a missing shared file from an unreadable one
 #include <sys/wait.h>  // WIFEXITED, WEXITSTATUS: credential_process exit status
 
-#include <algorithm>   // std::min
+#include <algorithm>   // std::min, std::max
 #include <atomic>      // std::atomic
 #include <chrono>      // std::chrono::seconds
 #include <cstdint>     // std::int64_t
@@ -60,18 +60,18 @@ inline std::optional<std::string> process_environment(const std::string& name) {
 /// One HTTP request from a credentials source. `headers` and `body` may carry a token
 /// (IMDS token, container authorization, web identity token): transports must not log them.
 struct http_request {
-  std::string method = "GET";
+  std::string method = "GET";                  ///< GET, PUT (IMDS token) or POST (STS)
   std::string url;                             ///< "http://127.0.0.1:1338/latest/api/token"
-  std::vector<sigv4::header> headers;
-  std::string body;
+  std::vector<sigv4::header> headers;          ///< headers to send as given
+  std::string body;                            ///< request body (STS form); empty for GET
   std::chrono::milliseconds connect_timeout{1000};  ///< metadata endpoints: 1 s so laptops do not hang
   std::chrono::milliseconds total_timeout{3000};    ///< whole exchange
 };
 
 /// The answer to an http_request. `body` may carry credentials; it is wiped after parsing.
 struct http_response {
-  long status = 0;
-  std::string body;
+  long status = 0;   ///< HTTP status code
+  std::string body;  ///< the whole body
 };
 
 /// Sends one request and returns the response, whatever its status. Throws
@@ -161,7 +161,12 @@ inline std::optional<time_point> parse_iso8601(std::string_view text) noexcept {
     return std::nullopt;
   }
   if (c.second == 60) c.second = 59;  // a leap second: the credential is good until the minute ends anyway
-  return from_unix_seconds(from_civil(c) - offset);
+  // time_point holds 1677..2262 (64-bit nanoseconds); converting a year outside that would
+  // overflow (undefined behaviour, found by fuzzing). Credential tools do write expirations
+  // such as 9999-12-31, which mean "never", so clamp instead of rejecting.
+  constexpr std::int64_t max_s = std::chrono::duration_cast<std::chrono::seconds>(clock::duration::max()).count();
+  const std::int64_t seconds = std::max(-max_s, std::min(max_s, from_civil(c) - offset));
+  return from_unix_seconds(seconds);
 }
 
 /// Formats `t` as "YYYY-MM-DDTHH:MM:SSZ" (for messages and the CLI).
@@ -572,8 +577,8 @@ inline credentials parse_json_credentials(std::string_view json, json_credential
 /// One [section] of an INI file, keys lowercased (as the AWS CLI reads them), values trimmed.
 /// Values are held as secrets because aws_secret_access_key is one of them.
 struct ini_section {
-  std::string name;
-  std::vector<std::pair<std::string, secret_string>> entries;
+  std::string name;  ///< the text between '[' and ']', trimmed: "default", "profile dev"
+  std::vector<std::pair<std::string, secret_string>> entries;  ///< (lowercase key, value) in file order
   std::size_t line = 0;  ///< where the header is, for messages
 
   /// The value of `key` (lowercase), or nullptr.
@@ -587,7 +592,7 @@ struct ini_section {
 /// A parsed INI file.
 struct ini_document {
   std::string path;  ///< the file it came from, for messages
-  std::vector<ini_section> sections;
+  std::vector<ini_section> sections;  ///< in file order
 
   /// The section named `name`, or nullptr.
   const ini_section* find(std::string_view name) const {
@@ -741,12 +746,13 @@ inline std::string profile_name(const std::optional<std::string>& explicit_profi
 /// One profile's settings from both files, credentials file winning over config file (as the
 /// AWS CLI merges them), each value remembering the file it came from.
 struct profile {
+  /// One setting and the file that set it.
   struct value {
-    secret_string text;
-    std::string file;
+    secret_string text;  ///< the value (a secret for aws_secret_access_key)
+    std::string file;    ///< path of the file it came from
   };
-  std::string name;
-  std::map<std::string, value> settings;
+  std::string name;                       ///< the profile name, without "profile "
+  std::map<std::string, value> settings;  ///< by lowercase key
   std::vector<std::string> found_in;  ///< the files that have a section for it
 
   /// The setting's text, or nullopt. Do not call it for secrets you then print.
@@ -1181,14 +1187,17 @@ struct chain_options {
   std::optional<std::string> profile;
   /// The region for STS (web identity); empty: resolve_region(nullopt, profile, env).
   std::string region;
+  /// Where environment variables come from (tests pass a map).
   environment env = process_environment;
+  /// HTTP for STS, ECS and IMDS; providers::curl_transport() from <urlmint/providers_curl.hpp>.
   transport http;
+  /// How credential_process commands run.
   process_runner run = run_shell_command;
 };
 
 /// Credentials and a one-line description of where they came from (no secrets).
 struct resolved_credentials {
-  credentials creds;
+  credentials creds;   ///< the credentials found
   std::string source;  ///< e.g. "profile 'dev' in /home/me/.aws/credentials"
 };
 
