@@ -50,6 +50,32 @@ is_ours() {
 
 ceph_cli() { timeout 20 ceph -c "$DIR/ceph.conf" "$@"; }
 
+osd_is_up() { timeout 20 ceph -c "$DIR/ceph.conf" osd stat 2>/dev/null | grep -q '1 up'; }
+
+# Starts the OSD; true once the monitor reports it up within 40 s. On a loaded machine an OSD
+# sometimes stalls in its first contact with the monitor and never sends its boot message, so
+# the caller retries with a fresh one rather than waiting out the whole timeout.
+start_osd() {
+    local attempt=$1 deadline pid
+    rm -rf "$DIR/osd/osd.0" && mkdir -p "$DIR/osd/osd.0"
+    # The same OSD uuid every attempt, the one the monitor registered for osd.0.
+    ceph-osd -c "$DIR/ceph.conf" -i 0 --mkfs --osd-uuid "$OSD_UUID" >>"$DIR/log/osd-mkfs.out" 2>&1
+    ceph-osd -c "$DIR/ceph.conf" -i 0 -f >>"$DIR/log/osd.out" 2>&1 &
+    pid=$!
+    echo "osd $pid" >>"$DIR/pids"
+    deadline=$((SECONDS + 40))
+    until osd_is_up; do
+        if [ $SECONDS -ge $deadline ]; then
+            log "ceph-osd (attempt $attempt) not up after 40 s; restarting it"
+            kill -KILL "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            [ -f "$DIR/log/osd.0.log" ] && mv "$DIR/log/osd.0.log" "$DIR/log/osd.0.attempt$attempt.log"
+            return 1
+        fi
+        sleep 1
+    done
+}
+
 wait_for() {  # wait_for WHAT COMMAND...: retries until COMMAND succeeds or the timeout passes
     local what=$1 deadline=$((SECONDS + START_TIMEOUT))
     shift
@@ -116,12 +142,13 @@ EOF
     wait_for "ceph-mon" ceph_cli mon stat
 
     local id
-    id=$(ceph_cli osd create)
+    OSD_UUID=$(python3 -c 'import uuid; print(uuid.uuid4())')
+    id=$(ceph_cli osd create "$OSD_UUID")
     [ "$id" = 0 ] || die "expected osd id 0, got $id"
-    ceph-osd -c "$DIR/ceph.conf" -i 0 --mkfs >>"$DIR/log/osd-mkfs.out" 2>&1
-    ceph-osd -c "$DIR/ceph.conf" -i 0 -f >>"$DIR/log/osd.out" 2>&1 &
-    echo "osd $!" >>"$DIR/pids"
-    wait_for "ceph-osd" sh -c "timeout 20 ceph -c '$DIR/ceph.conf' osd stat | grep -q '1 up'"
+    start_osd 1 || start_osd 2 || start_osd 3 || {
+        tail -n 20 "$DIR"/log/osd.0.attempt3.log "$DIR"/log/mon.a.log >&2 || true
+        die "ceph-osd did not come up in 3 attempts (logs in $DIR/log)"
+    }
 
     radosgw -c "$DIR/ceph.conf" -n client.rgw.local -f >>"$DIR/log/rgw.out" 2>&1 &
     echo "rgw $!" >>"$DIR/pids"
@@ -145,8 +172,9 @@ stop() {
     local name pid left i
     # radosgw first, the monitor last, so nothing waits on a missing peer.
     for name in rgw osd mon; do
-        pid=$(awk -v n="$name" '$1 == n {print $2}' "$DIR/pids")
-        [ -n "$pid" ] && is_ours "$pid" && kill -TERM "$pid" 2>/dev/null || true
+        for pid in $(awk -v n="$name" '$1 == n {print $2}' "$DIR/pids"); do
+            if is_ours "$pid"; then kill -TERM "$pid" 2>/dev/null || true; fi
+        done
     done
     for i in $(seq 1 20); do
         left=0
