@@ -259,6 +259,16 @@ TEST_CASE("bad POST options are rejected with a message that says what to fix", 
     CHECK_THROWS_WITH(attempt(o), "post: conditions contradict: content-length-range 0..100 and "
                                   "content-length-range 200..300 do not overlap; keep one range");
   }
+  SECTION("three size ranges whose common part is empty") {
+    o.conditions = {post::condition::length_range(0, 100), post::condition::length_range(50, 200),
+                    post::condition::length_range(150, 300)};
+    CHECK_THROWS_WITH(attempt(o), "post: conditions contradict: content-length-range 50..100 and "
+                                  "content-length-range 150..300 do not overlap; keep one range");
+  }
+  SECTION("overlapping size ranges are allowed") {
+    o.conditions = {post::condition::length_range(0, 100), post::condition::length_range(50, 200)};
+    CHECK_NOTHROW(attempt(o));
+  }
   SECTION("an exact Content-Type outside a starts-with prefix") {
     o.content_type = "text/plain";
     o.conditions = {post::condition::starts_with("content-type", "image/")};

@@ -9,12 +9,13 @@
 // Spec: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
 //       https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-authentication-HTTPPOST.html
 
+#include <algorithm>  // std::max, std::min
 #include <chrono>    // std::chrono::seconds
 #include <cstdint>   // std::uint64_t, std::uint32_t
 #include <optional>  // std::optional
 #include <string>
 #include <string_view>
-#include <utility>  // std::move
+#include <utility>   // std::move, std::pair
 #include <vector>
 
 #include "credentials.hpp"
@@ -66,8 +67,8 @@ struct condition {
 
 /// One form field, in the order the form should send it (the file goes after all of them).
 struct form_field {
-  std::string name;
-  std::string value;
+  std::string name;   ///< e.g. "x-amz-credential"; S3 compares names case-insensitively
+  std::string value;  ///< sent as is (the form encodes it)
 };
 
 /// What the form may upload. Conditions are written in the order of these members (then
@@ -80,8 +81,9 @@ struct post_options {
   /// is always treated as a prefix (what botocore does).
   bool key_is_prefix = false;
   std::string acl;  ///< canned ACL, e.g. "public-read" (field and exact condition); empty: none
-  /// Allowed file size in bytes, inclusive; nullopt: no limit beyond S3's 5 GB.
+  /// Smallest file allowed, bytes (content-length-range; 0 when only max_bytes is set).
   std::optional<std::uint64_t> min_bytes;
+  /// Largest file allowed, bytes, inclusive (5 GiB, S3's POST limit, when only min_bytes is set).
   std::optional<std::uint64_t> max_bytes;
   std::string content_type;  ///< exact Content-Type (a field too), or a prefix, see below
   /// Content-Type is a prefix ("image/"): a starts-with condition and no field, because the
@@ -263,17 +265,20 @@ inline bool compatible(const condition& a, const condition& b) {
 /// "image/"; prefixes "a/" and "b/"), a content-length-range with min > max or two ranges that
 /// do not overlap, or an empty or "$"-prefixed field name. Field names compare case-insensitively.
 inline void check_conditions(const std::vector<condition>& conditions) {
-  const condition* range = nullptr;
+  // The sizes every range so far allows: S3 applies all of them.
+  std::optional<condition> allowed;
   for (std::size_t i = 0; i < conditions.size(); ++i) {
     const condition& c = conditions[i];
     if (c.kind == condition_kind::content_length_range) {
       if (c.min_bytes > c.max_bytes)
         throw error(errc::invalid_argument, "post: content-length-range " + std::to_string(c.min_bytes) + ".." +
                                                 std::to_string(c.max_bytes) + " has min > max; swap them");
-      if (range != nullptr && (c.min_bytes > range->max_bytes || range->min_bytes > c.max_bytes))
-        throw error(errc::invalid_argument, "post: conditions contradict: " + detail::describe(*range) + " and " +
+      if (allowed && (c.min_bytes > allowed->max_bytes || allowed->min_bytes > c.max_bytes))
+        throw error(errc::invalid_argument, "post: conditions contradict: " + detail::describe(*allowed) + " and " +
                                                 detail::describe(c) + " do not overlap; keep one range");
-      range = &c;
+      if (!allowed) allowed = c;
+      allowed->min_bytes = std::max(allowed->min_bytes, c.min_bytes);
+      allowed->max_bytes = std::min(allowed->max_bytes, c.max_bytes);
       continue;
     }
     detail::check_field_name(c.field, "condition");
