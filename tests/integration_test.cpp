@@ -127,6 +127,7 @@ struct faulty_proxy {
         server([this](const test_support::received_request& r) { return handle(r); }) {}
 
   std::string handle(const test_support::received_request& r) {
+    std::lock_guard<std::mutex> lock(mutex);  // one forwarding client, and the counters, for all connections
     if (remaining > 0) {
       --remaining;
       ++failed;
@@ -165,6 +166,7 @@ struct faulty_proxy {
   int remaining;
   int failed = 0;
   std::string reply;
+  std::mutex mutex;
   curl::client client;
   test_support::loopback_server server;
 };

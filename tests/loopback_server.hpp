@@ -2,7 +2,7 @@
 #define URLMINT_TESTS_LOOPBACK_SERVER_HPP
 
 // A scripted HTTP/1.1 server on 127.0.0.1 for transport tests: answers each request with the
-// next canned reply (or a handler's), keeps connections alive, honours Expect: 100-continue,
+// next canned reply (or a handler's, called from one thread per connection), keeps connections alive, honours Expect: 100-continue,
 // records what it received and how many connections it accepted. Stops in its destructor.
 
 #include <arpa/inet.h>   // htons, inet_pton
@@ -47,6 +47,7 @@ class loopback_server {
   ~loopback_server() {
     stop_ = true;
     thread_.join();
+    for (auto& t : connection_threads_) t.join();
     ::close(fd_);
   }
   loopback_server(const loopback_server&) = delete;
@@ -76,8 +77,12 @@ class loopback_server {
       const int c = ::accept(fd_, nullptr, nullptr);
       if (c < 0) continue;
       ++connections_;
-      serve(c);
-      ::close(c);
+      // One thread per connection: a client's idle keep-alive connection must not block
+      // another client (multipart workers each open their own).
+      connection_threads_.emplace_back([this, c] {
+        serve(c);
+        ::close(c);
+      });
     }
   }
 
@@ -134,6 +139,7 @@ class loopback_server {
   std::atomic<int> connections_{0};
   std::mutex mutex_;
   std::vector<received_request> requests_;
+  std::vector<std::thread> connection_threads_;  // touched only by thread_ until it is joined
   std::thread thread_;
 };
 
