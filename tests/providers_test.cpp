@@ -554,6 +554,16 @@ TEST_CASE("the provider caches long-term keys and refreshes temporary ones befor
       CHECK(error_text([&] { prov.get(t0 + std::chrono::minutes(61)); }) == "sts down");
     }
   }
+  SECTION("a fetch function that returns expired credentials is an error, not a cache entry") {
+    p::provider stale([&](urlmint::time_point) {
+      urlmint::credentials c("ASIA", secret, token);
+      c.expiration = t0 - seconds(1);
+      return p::resolved_credentials{c, "stale source"};
+    });
+    CHECK(error_text([&] { stale.get(t0); }) ==
+          "stale source: credentials expired at 2026-11-25T11:59:59Z (now 2026-11-25T12:00:00Z); refresh the source or "
+          "check the clock");
+  }
   SECTION("long-term keys are fetched once") {
     int n = 0;
     p::provider keys([&](urlmint::time_point) {

@@ -1461,6 +1461,9 @@ class provider {
   std::shared_ptr<const credentials> refresh(time_point now) {
     resolved_credentials r = fetch_(now);
     fetches_.fetch_add(1);
+    // The chain's sources check this already; a custom fetch function might not, and an
+    // expired (or clamped year-1677) expiration would make the arithmetic below meaningless.
+    detail::check_fresh(r.creds, now, r.source);
     auto fresh = std::make_shared<const credentials>(std::move(r.creds));
     time_point refresh_at = time_point::max();
     if (fresh->expiration) {
