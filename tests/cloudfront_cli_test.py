@@ -213,6 +213,12 @@ try:
     out = expect_ok("a key file whose path has spaces and unicode", sign_args(DOMAIN + "/a.png", key=odd))
     check("same URL from the oddly named key", out == BOTO.generate_presigned_url(
         DOMAIN + "/a.png", date_less_than=utc(1767225600)) + "\n", out)
+    home_key = os.path.join(tmp, "k.pem")
+    shutil.copy(RSA_KEY, home_key)
+    out = expect_ok("file://~/ is expanded like the AWS CLI does", sign_args(DOMAIN + "/a.png", key="~/k.pem"),
+                    env=dict(ENV, HOME=tmp))
+    check("same URL from ~/k.pem", out == BOTO.generate_presigned_url(
+        DOMAIN + "/a.png", date_less_than=utc(1767225600)) + "\n", out)
 finally:
     shutil.rmtree(tmp)
 enc = os.path.join(DATA, "test-only-rsa2048-pkcs8-encrypted.pem")
@@ -223,7 +229,7 @@ check("encrypted key signs like the plain one",
 
 # --- bad input: a clear error each, nothing on stdout ----------------------------------------------
 expect_error("missing key file", sign_args(DOMAIN + "/a.png", key=os.path.join(DATA, "nope.pem")),
-             "cannot open private key file")
+             "No such file or directory")
 expect_error("unreadable key file (a directory)", sign_args(DOMAIN + "/a.png", key=DATA), "cannot read private key file")
 expect_error("garbage PEM", sign_args(DOMAIN + "/a.png", key=os.path.join(DATA, "garbage.pem")), "is not PEM")
 expect_error("corrupt PEM", sign_args(DOMAIN + "/a.png", key=os.path.join(DATA, "corrupt-pkcs8.pem")),

@@ -18,9 +18,10 @@
 #include <openssl/rand.h>        // RAND_bytes (caller references)
 
 #include <algorithm>  // std::min
+#include <cerrno>     // errno
 #include <cstdint>    // std::int64_t, INT32_MAX
 #include <cstdio>     // std::FILE, std::fopen
-#include <cstring>    // std::memcpy
+#include <cstring>    // std::memcpy, std::strerror
 #include <memory>     // std::shared_ptr, std::unique_ptr
 #include <optional>   // std::optional
 #include <string>
@@ -449,9 +450,11 @@ class private_key {
   static private_key from_file(const std::string& path, std::string_view passphrase = {},
                                const key_options& opts = {}) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr)
-      throw error(errc::io, "cloudfront: cannot open private key file \"" + path +
-                                "\"; check the path (the AWS CLI's file:// prefix is accepted by the CLI) and permissions");
+    if (f == nullptr) {
+      const int err = errno;
+      throw error(errc::io, "cloudfront: cannot open private key file \"" + path + "\" (" + std::strerror(err) +
+                                "); check the path and its permissions");
+    }
     std::string pem;
     char buffer[4096];
     std::size_t n;

@@ -138,8 +138,11 @@ cf::signer make_signer(const signing_flags& f) {
   if (value.rfind("-----BEGIN", 0) == 0) {
     key = cf::private_key::from_pem(value, passphrase.reveal(), opts);
   } else {
-    const std::string path = value.rfind("file://", 0) == 0 ? value.substr(7) : value;
+    std::string path = value.rfind("file://", 0) == 0 ? value.substr(7) : value;
     if (path.empty()) throw usage_error("--private-key file:// names no file");
+    // The AWS CLI expands a leading ~ in file:// paths; so does this.
+    if (path.rfind("~/", 0) == 0)
+      if (auto home = env("HOME")) path = *home + path.substr(1);
     key = cf::private_key::from_file(path, passphrase.reveal(), opts);
   }
   return cf::signer(*f.key_pair_id, std::move(*key), f.hash);
