@@ -420,13 +420,14 @@ class dated_key_slot {
       for (int attempt = 0; attempt < 4; ++attempt) {
         const std::uint64_t seq0 = s.seq.load(std::memory_order_acquire);
         if ((seq0 & 1) != 0) continue;
-        if (s.date.load(std::memory_order_relaxed) != wanted) break;
+        if (s.date.load(std::memory_order_acquire) != wanted) break;
         auto* bytes = reinterpret_cast<unsigned char*>(&out);
+        // Acquire loads (plain moves on x86) keep the re-check of `seq` after them, without a
+        // standalone fence, which ThreadSanitizer cannot model (g++ -Wtsan).
         for (std::size_t i = 0; i < words; ++i) {
-          const std::uint64_t w = s.data[i].load(std::memory_order_relaxed);
+          const std::uint64_t w = s.data[i].load(std::memory_order_acquire);
           std::memcpy(bytes + 8 * i, &w, 8);
         }
-        std::atomic_thread_fence(std::memory_order_acquire);
         if (s.seq.load(std::memory_order_relaxed) == seq0) return true;
       }
     }
@@ -450,10 +451,11 @@ class dated_key_slot {
     }
     if (target != nullptr) {
       const std::uint64_t seq = target->seq.load(std::memory_order_relaxed);
+      // Release stores keep the odd `seq` before every data word: a reader that sees a new
+      // word also sees the odd (or a later) `seq` and retries.
       target->seq.store(seq + 1, std::memory_order_relaxed);
-      std::atomic_thread_fence(std::memory_order_release);
-      target->date.store(d, std::memory_order_relaxed);
-      for (std::size_t i = 0; i < words; ++i) target->data[i].store(words_in[i], std::memory_order_relaxed);
+      target->date.store(d, std::memory_order_release);
+      for (std::size_t i = 0; i < words; ++i) target->data[i].store(words_in[i], std::memory_order_release);
       target->seq.store(seq + 2, std::memory_order_release);
     }
     secure_wipe(words_in, sizeof words_in);
