@@ -9,6 +9,10 @@
 #include <urlmint/publish.hpp>
 #include <urlmint/s3_client.hpp>
 
+#include <arpa/inet.h>   // inet_pton
+#include <netinet/in.h>  // sockaddr_in
+#include <poll.h>        // poll
+#include <sys/socket.h>  // socket
 #include <sys/stat.h>  // mkdir
 #include <unistd.h>    // getpid
 
@@ -171,6 +175,68 @@ struct faulty_proxy {
   test_support::loopback_server server;
 };
 
+
+// A TCP relay to the real server that cuts both connections after `cut_after` bytes of the
+// request have gone through: the server dies in the middle of an upload, as far as the
+// request is concerned. Serves one connection.
+struct cutting_relay {
+  cutting_relay(const server_env& e, std::size_t cut) : cut_after(cut) {
+    target_port = std::stoi(e.endpoint.substr(e.endpoint.rfind(':') + 1));
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(fd, 4);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.sin_port);
+    thread = std::thread([this] { run(); });
+  }
+  ~cutting_relay() {
+    thread.join();
+    ::close(fd);
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port); }
+
+  void run() {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 10000) <= 0) return;
+    const int c = ::accept(fd, nullptr, nullptr);
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(target_port));
+    ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    if (::connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      char buf[16384];
+      std::size_t forwarded = 0;
+      while (forwarded < cut_after) {
+        pollfd both[2] = {{c, POLLIN, 0}, {s, POLLIN, 0}};
+        if (::poll(both, 2, 10000) <= 0) break;
+        if (both[0].revents & (POLLIN | POLLHUP)) {
+          const ssize_t n = ::recv(c, buf, std::min(sizeof buf, cut_after - forwarded), 0);
+          if (n <= 0) break;
+          ::send(s, buf, static_cast<std::size_t>(n), MSG_NOSIGNAL);
+          forwarded += static_cast<std::size_t>(n);
+        }
+        if (both[1].revents & (POLLIN | POLLHUP)) {
+          const ssize_t n = ::recv(s, buf, sizeof buf, 0);
+          if (n <= 0) break;
+          ::send(c, buf, static_cast<std::size_t>(n), MSG_NOSIGNAL);
+        }
+      }
+    }
+    ::close(s);
+    ::close(c);
+  }
+
+  std::size_t cut_after;
+  int target_port = 0;
+  int fd = -1;
+  int port = 0;
+  std::thread thread;
+};
 }  // namespace
 
 TEST_CASE("the server is strict: a tampered signature is refused with SignatureDoesNotMatch", "[integration]") {
@@ -346,6 +412,34 @@ TEST_CASE("a 503 from the server is retried after a backoff and the upload succe
                       Catch::Contains("HTTP 502") && Catch::Contains("is --endpoint-url really an S3 server?"));
     CHECK(down.failed == 4);
     CHECK(waits.size() == 3);
+  }
+}
+
+TEST_CASE("a server that dies mid-upload leaves the old object or none, never half a new one", "[integration]") {
+  const auto e = server();
+  if (!e) return;
+  auto direct = client_for(*e);
+  const std::string old_body = "the old chart";
+  direct.put_object(bucket(*e), "atomic/chart.png", old_body);
+  s3::client_options no_retry = fast_retries();
+  no_retry.retry.max_attempts = 1;
+  const std::string new_body = pattern(4 * 1024 * 1024, 7);
+  SECTION("over an existing object") {
+    cutting_relay relay(*e, 1024 * 1024);
+    s3::client c(urlmint::credentials(e->access_key, e->secret_key), config_for(*e, relay.url()), no_retry);
+    CHECK_THROWS_AS(c.put_object(bucket(*e), "atomic/chart.png", new_body), urlmint::error);
+    CHECK(direct.get_object(bucket(*e), "atomic/chart.png").body == old_body);
+  }
+  SECTION("a new key") {
+    cutting_relay relay(*e, 1024 * 1024);
+    s3::client c(urlmint::credentials(e->access_key, e->secret_key), config_for(*e, relay.url()), no_retry);
+    CHECK_THROWS_AS(c.put_object(bucket(*e), "atomic/new.png", new_body), urlmint::error);
+    try {
+      direct.head_object(bucket(*e), "atomic/new.png");
+      FAIL("a half-written object exists");
+    } catch (const s3::service_error& err) {
+      CHECK(err.details().status == 404);
+    }
   }
 }
 
