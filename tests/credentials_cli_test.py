@@ -98,6 +98,13 @@ credential_process = {PROC}
 [profile chain]
 role_arn = arn:aws:iam::123456789012:role/r
 source_profile = dev
+[profile chain2]
+role_arn = arn:aws:iam::123456789012:role/r2
+source_profile = chain
+[profile mfa]
+role_arn = arn:aws:iam::123456789012:role/r
+source_profile = dev
+mfa_serial = arn:aws:iam::123456789012:mfa/me
 """)
 BAD = write("bad-credentials", f"[default]\naws_access_key_id AKIA\naws_secret_access_key = {FILE_SECRET}\n")
 WEB_TOKEN = write("web-token", "fake-jwt-token")  # botocore sends the file as is: no newline
@@ -169,6 +176,18 @@ with FakeMetadataServer() as fake:
     check("web identity is one unsigned form POST", len(sts_calls) >= 1 and "authorization" not in sts_calls[0][2]
           and "RoleSessionName=urlmint-test" in sts_calls[0][3], repr(sts_calls[:1]))
 
+    # role_arn + source_profile: a SigV4-signed AssumeRole, checked by the fake with botocore's signer.
+    if HAVE_BOTOCORE:
+        fake.secrets = {"AKIAFILEDEV": FILE_SECRET, "ASIAFAKEROLE": SECRET}
+        roles = dict(FILES, AWS_ENDPOINT_URL_STS=fake.url, AWS_DEFAULT_REGION="eu-west-1")
+        fake.verified_signatures = 0
+        expect_key("role_arn + source_profile assumes the role", roles, "ASIAFAKEROLE", profile="chain")
+        expect_key("a chain of two roles", roles, "ASIAFAKEROLE", profile="chain2")
+        check("every AssumeRole signature verified (urlmint's and botocore's)", fake.verified_signatures == 6,
+              str(fake.verified_signatures))
+        fake.secrets = {}
+        expect_error("a signature STS rejects names STS's code", roles, "STS refused: SignatureDoesNotMatch", profile="chain")
+
     fake.ecs_token = "Bearer fake-ecs-token"
     ecs = dict(BASE, AWS_CONTAINER_CREDENTIALS_FULL_URI=fake.url + "/ecs/creds",
                AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer fake-ecs-token")
@@ -220,7 +239,8 @@ with FakeMetadataServer() as fake:
                  profile="nope")
     expect_error("malformed INI names the file and line", dict(BASE, AWS_SHARED_CREDENTIALS_FILE=BAD),
                  f"config file {BAD} line 2: expected 'key = value'")
-    expect_error("assume-role chains are not supported yet", FILES, "is not supported yet", profile="chain")
+    expect_error("MFA-protected roles are not supported yet", FILES, "mfa_serial (MFA-protected roles) is not supported yet",
+                 profile="mfa")
     expect_error("a wrong ECS authorization token", dict(ecs, AWS_CONTAINER_AUTHORIZATION_TOKEN="Bearer nope"),
                  f"container credentials ({fake.url}/ecs/creds): HTTP 401 (check the authorization token)")
     expect_error("a web identity token STS rejects", dict(web, AWS_WEB_IDENTITY_TOKEN_FILE=WRONG_WEB_TOKEN),

@@ -6,6 +6,8 @@
     token gets 401, as on an instance that requires IMDSv2.
   * ECS container credentials: GET /ecs/... (checks Authorization when a token is configured).
   * STS AssumeRoleWithWebIdentity: POST / with the form body; checks the web identity token.
+  * STS AssumeRole: POST / signed with SigV4; the signature is checked with botocore's signer
+    against `secrets` (access key id -> secret) and a bad one gets 403 SignatureDoesNotMatch.
   * /slow/...: answers after `slow_seconds`, to test timeouts.
 
 It binds 127.0.0.1 only. Tests import it (start() / stop()); run it alone to poke at it by hand:
@@ -13,6 +15,7 @@ It binds 127.0.0.1 only. Tests import it (start() / stop()); run it alone to pok
 """
 import datetime
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -35,6 +38,8 @@ class FakeMetadataServer:
         self.web_identity_token = "fake-jwt-token"
         self.imds_token_status = 200    # e.g. 403 to make the token request fail
         self.slow_seconds = 5
+        self.secrets = {}               # access key id -> secret key, for AssumeRole signatures
+        self.verified_signatures = 0
         self.requests = []              # (method, path, {lowercase header: value}, body)
         self._tokens = set()
         self._lock = threading.Lock()
@@ -118,9 +123,38 @@ class FakeMetadataServer:
                     return self._send(200, json.dumps(body), "application/json")
                 self._send(404, "")
 
+            def _signature_ok(self, headers, body):
+                m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/sts/aws4_request, "
+                             r"SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$", headers.get("authorization", ""))
+                if not m or m.group(1) not in server.secrets:
+                    return False
+                from botocore.auth import SigV4Auth
+                from botocore.awsrequest import AWSRequest
+                from botocore.credentials import Credentials
+                key_id, _, region, signed, signature = m.groups()
+                req = AWSRequest(method="POST", url=f"http://{headers['host']}{self.path}", data=body.encode(),
+                                 headers={name: headers.get(name, "") for name in signed.split(";")})
+                req.context["timestamp"] = headers.get("x-amz-date", "")
+                signer = SigV4Auth(Credentials(key_id, server.secrets[key_id], headers.get("x-amz-security-token")),
+                                   "sts", region)
+                expected = signer.signature(signer.string_to_sign(req, signer.canonical_request(req)), req)
+                return expected == signature
+
             def do_POST(self):
-                _, body = self._record()
+                headers, body = self._record()
                 form = urllib.parse.parse_qs(body)
+                if form.get("Action") == ["AssumeRole"]:
+                    if not self._signature_ok(headers, body):
+                        return self._send(403, "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch"
+                                               "</Code><Message>The request signature we calculated does not match"
+                                               "</Message></Error></ErrorResponse>", "text/xml")
+                    with server._lock:
+                        server.verified_signatures += 1
+                    return self._send(200, "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+                                           f"<AccessKeyId>ASIAFAKEROLE</AccessKeyId><SecretAccessKey>{SECRET}"
+                                           f"</SecretAccessKey><SessionToken>{SESSION_TOKEN}</SessionToken>"
+                                           f"<Expiration>{iso(server.expires_in)}</Expiration></Credentials>"
+                                           "</AssumeRoleResult></AssumeRoleResponse>", "text/xml")
                 if form.get("Action") != ["AssumeRoleWithWebIdentity"]:
                     return self._send(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>")
                 if form.get("WebIdentityToken") != [server.web_identity_token]:

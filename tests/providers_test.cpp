@@ -298,12 +298,7 @@ TEST_CASE("the chain takes the first source that yields credentials, in the AWS 
     CHECK(r.creds.access_key_id == "AKIAPROC");
     CHECK(r.source == "profile 'proc' in " + config_file + " (credential_process)");
   }
-  SECTION("assume-role chains and SSO say they are not supported yet") {
-    env.vars["AWS_PROFILE"] = "roles";
-    CHECK(error_text([&] { p::resolve_credentials(options_for(env), t0); }) ==
-          "profile 'roles' in " + config_file +
-              ": role_arn with source_profile or credential_source (assume-role) is not supported yet; use a profile "
-              "with keys or credential_process");
+  SECTION("SSO profiles say they are not supported yet") {
     env.vars["AWS_PROFILE"] = "sso";
     CHECK_THAT(error_text([&] { p::resolve_credentials(options_for(env), t0); }),
                Catch::Contains("(SSO) profiles are not supported yet"));
@@ -627,4 +622,74 @@ TEST_CASE("a presign longer than the credentials' remaining life is reported, no
   CHECK_FALSE(p::presign_lifetime_warning(temp, t0, seconds(1800)));
   CHECK_FALSE(p::presign_lifetime_warning(urlmint::credentials("AKIA", secret), t0, seconds(604800)));
   CHECK(*p::remaining_life(temp, t0) == seconds(1800));
+}
+
+TEST_CASE("assume-role profiles sign an STS AssumeRole call with the source profile's keys", "[providers]") {
+  temp_dir dir;
+  const std::string creds_file = dir.write("credentials", "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = " +
+                                                              secret + "\n");
+  const std::string config_file = dir.write(
+      "config", "[profile app]\nrole_arn = arn:aws:iam::123456789012:role/app\nsource_profile = base\n"
+                "role_session_name = s1\nexternal_id = ext\n"
+                "[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/second\nsource_profile = app\n"
+                "[profile from-env]\nrole_arn = arn:aws:iam::123456789012:role/env\ncredential_source = Environment\n"
+                "[profile loop-a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = loop-b\n"
+                "[profile loop-b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = loop-a\n"
+                "[profile mfa]\nrole_arn = arn:aws:iam::1:role/m\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/u\n");
+  fake_env env(dir, {{"AWS_SHARED_CREDENTIALS_FILE", creds_file}, {"AWS_CONFIG_FILE", config_file}});
+  fake_transport sts;
+  int n = 0;
+  sts.answer = [&](const p::http_request&) {
+    ++n;
+    return p::http_response{200, "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE" +
+                                     std::to_string(n) + "</AccessKeyId><SecretAccessKey>" + secret +
+                                     "</SecretAccessKey><SessionToken>" + token +
+                                     "</SessionToken><Expiration>2026-11-25T13:00:00Z</Expiration></Credentials>"
+                                     "</AssumeRoleResult></AssumeRoleResponse>"};
+  };
+  auto o = options_for(env);
+  o.http = sts.fn();
+  const auto header = [](const p::http_request& r, const std::string& name) {
+    for (const auto& h : r.headers)
+      if (urlmint::sigv4::lowercase(h.name) == name) return h.value;
+    return std::string("(none)");
+  };
+  SECTION("one role from a profile's keys") {
+    o.profile = "app";
+    const auto r = p::resolve_credentials(o, t0);
+    CHECK(r.creds.access_key_id == "ASIAROLE1");
+    CHECK(r.source == "profile 'app' in " + config_file + " (assume role arn:aws:iam::123456789012:role/app)");
+    REQUIRE(sts.requests.size() == 1);
+    const auto& req = sts.requests[0];
+    CHECK(req.url == "https://sts.us-east-1.amazonaws.com/");
+    CHECK(req.body == "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fapp"
+                      "&RoleSessionName=s1&ExternalId=ext");
+    CHECK(header(req, "x-amz-date") == "20261125T120000Z");
+    CHECK_THAT(header(req, "authorization"),
+               Catch::StartsWith("AWS4-HMAC-SHA256 Credential=AKIABASE/20261125/us-east-1/sts/aws4_request, "
+                                 "SignedHeaders=content-type;host;x-amz-date, Signature="));
+  }
+  SECTION("a chain signs the second call with the first role's temporary credentials") {
+    o.profile = "chained";
+    CHECK(p::resolve_credentials(o, t0).creds.access_key_id == "ASIAROLE2");
+    REQUIRE(sts.requests.size() == 2);
+    CHECK_THAT(header(sts.requests[1], "authorization"), Catch::StartsWith("AWS4-HMAC-SHA256 Credential=ASIAROLE1/"));
+    CHECK(header(sts.requests[1], "x-amz-security-token") == token);
+  }
+  SECTION("credential_source Environment uses the environment keys") {
+    env.vars["AWS_ACCESS_KEY_ID"] = "AKIAENVSRC";
+    env.vars["AWS_SECRET_ACCESS_KEY"] = secret;
+    o.env = env.fn();
+    o.profile = "from-env";
+    CHECK(p::resolve_credentials(o, t0).creds.access_key_id == "ASIAROLE1");
+    CHECK_THAT(header(sts.requests.at(0), "authorization"), Catch::StartsWith("AWS4-HMAC-SHA256 Credential=AKIAENVSRC/"));
+  }
+  SECTION("a source_profile loop and MFA are clear errors") {
+    o.profile = "loop-a";
+    CHECK(error_text([&] { p::resolve_credentials(o, t0); }) ==
+          "profile 'loop-a' in " + config_file + ": source_profile chain loops back to 'loop-a'; break the loop");
+    o.profile = "mfa";
+    CHECK(error_text([&] { p::resolve_credentials(o, t0); }) ==
+          "profile 'mfa' in " + config_file + ": mfa_serial (MFA-protected roles) is not supported yet");
+  }
 }

@@ -968,6 +968,78 @@ inline credentials assume_role_with_web_identity(const web_identity_config& cfg,
   return c;
 }
 
+/// An assume-role profile's settings (role_arn with source_profile or credential_source).
+struct assume_role_config {
+  std::string role_arn;          ///< role_arn
+  std::string session_name;      ///< role_session_name; default urlmint-<unix time>
+  std::string external_id;       ///< external_id (optional)
+  std::string duration_seconds;  ///< duration_seconds (optional, 900..43200)
+  std::string sts_endpoint;      ///< e.g. "https://sts.us-east-1.amazonaws.com" (AWS_ENDPOINT_URL_STS overrides)
+  std::string region;            ///< the region STS requests are signed for
+};
+
+/// The SigV4-signed STS AssumeRole call made with `source` credentials (a POST form).
+/// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+inline http_request assume_role_request(const assume_role_config& cfg, const credentials& source, time_point now) {
+  const std::string& endpoint = cfg.sts_endpoint;
+  const auto sep = endpoint.find("://");
+  if (sep == std::string::npos)
+    throw error(errc::invalid_argument, "assume role: STS endpoint \"" + endpoint + "\" has no scheme; write https://HOST");
+  sigv4::request req;
+  req.method = "POST";
+  req.scheme = sigv4::lowercase(std::string_view(endpoint).substr(0, sep));
+  const auto slash = endpoint.find('/', sep + 3);
+  req.host = endpoint.substr(sep + 3, slash == std::string::npos ? std::string::npos : slash - sep - 3);
+  req.path = slash == std::string::npos ? "/" : endpoint.substr(slash);
+  if (req.path.back() != '/') req.path += '/';
+  std::string body = "Action=AssumeRole&Version=2011-06-15&RoleArn=" + uri_encode(cfg.role_arn) +
+                     "&RoleSessionName=" + uri_encode(cfg.session_name);
+  if (!cfg.external_id.empty()) body += "&ExternalId=" + uri_encode(cfg.external_id);
+  if (!cfg.duration_seconds.empty()) body += "&DurationSeconds=" + uri_encode(cfg.duration_seconds);
+  req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"});
+  req.payload_hash = sha256_hex(body);
+  sigv4::params p;
+  p.region = cfg.region.empty() ? "us-east-1" : cfg.region;
+  p.service = "sts";
+  p.time = now;
+  p.location = sigv4::signature_location::headers;
+  p.path = sigv4::path_encoding::normalize_and_double_encode;
+  sigv4::signed_request signed_req = sigv4::sign(req, source, p);
+  http_request r;
+  r.method = "POST";
+  r.url = std::move(signed_req.url);
+  r.headers = std::move(signed_req.headers);
+  r.body = std::move(body);
+  r.connect_timeout = std::chrono::milliseconds(5000);
+  r.total_timeout = std::chrono::milliseconds(30000);
+  return r;
+}
+
+/// Assumes `cfg.role_arn` with `source` credentials through `http`. Throws errc::service with
+/// STS's code and message, errc::transport when STS cannot be reached.
+inline credentials assume_role(const assume_role_config& cfg, const credentials& source, const transport& http,
+                               time_point now, const std::string& where) {
+  const std::string src = where + " (assume role " + cfg.role_arn + ")";
+  if (!http)
+    throw error(errc::not_supported, src + ": needs an HTTP transport; include <urlmint/providers_curl.hpp> and "
+                                           "set chain_options.http = providers::curl_transport()");
+  http_request req = assume_role_request(cfg, source, now);
+  http_response resp;
+  try {
+    resp = http(req);
+  } catch (const error& e) {
+    for (auto& h : req.headers) detail::wipe(h.value);
+    throw error(errc::transport, src + ": STS unreachable: " + e.what());
+  }
+  for (auto& h : req.headers) detail::wipe(h.value);
+  if (resp.status != 200 && resp.body.find("<Error") == std::string::npos)
+    throw error(errc::service, src + ": STS answered HTTP " + std::to_string(resp.status));
+  credentials c = parse_sts_credentials(resp.body, src);
+  detail::wipe(resp.body);
+  detail::check_fresh(c, now, src);
+  return c;
+}
+
 /// Where ECS / EKS Pod Identity container credentials come from.
 struct container_config {
   std::string url;                          ///< full URL of the credentials endpoint
@@ -1220,15 +1292,129 @@ inline std::optional<web_identity_config> web_identity_settings(const chain_opti
   return c;
 }
 
+inline std::string profile_where(const profile& prof) {
+  return "profile '" + prof.name + "' in " +
+         (prof.found_in.size() == 1 ? prof.found_in[0] : prof.found_in[0] + " and " + prof.found_in[1]);
+}
+
+// A profile's own credentials, in the AWS CLI's order: keys in the credentials file,
+// credential_process, keys in the config file. nullopt when it has none of them.
+inline std::optional<resolved_credentials> profile_own_credentials(const shared_files& files, const profile& prof,
+                                                                   const chain_options& o, time_point now) {
+  const std::string where = profile_where(prof);
+  if (!prof.get("aws_access_key_id") && !prof.get("credential_process") &&
+      (prof.get("sso_session") || prof.get("sso_start_url")))
+    throw error(errc::not_supported, where + ": AWS IAM Identity Center (SSO) profiles are not supported yet; "
+                                             "use credential_process, e.g. with 'aws configure export-credentials'");
+  const auto keys_from = [&](const std::string& file) -> std::optional<resolved_credentials> {
+    if (!prof.from("aws_access_key_id", file)) return std::nullopt;
+    const std::string src = "profile '" + prof.name + "' in " + file;
+    const auto secret = prof.settings.find("aws_secret_access_key");
+    if (secret == prof.settings.end() || secret->second.text.empty())
+      throw error(errc::invalid_credentials, src + " has aws_access_key_id but no aws_secret_access_key; add it");
+    if (prof.get("aws_access_key_id")->empty())
+      throw error(errc::invalid_credentials, src + " has an empty aws_access_key_id; fill it in");
+    const auto token = prof.settings.find("aws_session_token");
+    credentials c(*prof.get("aws_access_key_id"), secret->second.text.reveal(),
+                  token != prof.settings.end() ? token->second.text.reveal() : std::string_view());
+    try {
+      validate(c);
+    } catch (const error& e) {
+      throw error(e.code(), src + ": " + e.what());
+    }
+    return resolved_credentials{std::move(c), src};
+  };
+  if (auto r = keys_from(files.credentials_path)) return r;
+  if (auto cmd = prof.get("credential_process")) {
+    if (cmd->empty()) throw error(errc::invalid_credentials, where + ": credential_process is empty");
+    credentials c = run_credential_process(*cmd, o.run, where, now);
+    return resolved_credentials{std::move(c), where + " (credential_process)"};
+  }
+  if (auto r = keys_from(files.config_path)) return r;
+  if (prof.from("aws_secret_access_key", files.credentials_path) || prof.from("aws_secret_access_key", files.config_path))
+    throw error(errc::invalid_credentials, where + " has aws_secret_access_key but no aws_access_key_id; add it");
+  return std::nullopt;
+}
+
+// role_arn with source_profile or credential_source, as the AWS CLI's AssumeRoleProvider does:
+// the source profile may itself assume a role (a chain), or use its own keys, credential_process
+// or web identity; a profile naming itself as source uses its own keys.
+inline resolved_credentials assume_role_profile(const shared_files& files, const profile& prof, const chain_options& o,
+                                                time_point now, std::vector<std::string>& visited) {
+  const std::string where = profile_where(prof);
+  for (const auto& v : visited)
+    if (v == prof.name)
+      throw error(errc::invalid_argument, where + ": source_profile chain loops back to '" + prof.name + "'; break the loop");
+  if (visited.size() >= 8) throw error(errc::invalid_argument, where + ": source_profile chain is longer than 8 profiles");
+  visited.push_back(prof.name);
+  const auto source_profile = prof.get("source_profile");
+  const auto credential_source = prof.get("credential_source");
+  if (source_profile && credential_source)
+    throw error(errc::invalid_argument, where + " has both source_profile and credential_source; keep one");
+  if (prof.get("mfa_serial"))
+    throw error(errc::not_supported, where + ": mfa_serial (MFA-protected roles) is not supported yet");
+
+  credentials source;
+  if (credential_source) {
+    const std::string kind = *credential_source;
+    if (kind == "Environment") {
+      auto c = from_environment(o.env);
+      if (!c) throw error(errc::invalid_credentials, where + ": credential_source Environment but AWS_ACCESS_KEY_ID is not set");
+      source = std::move(*c);
+    } else if (kind == "EcsContainer") {
+      auto cfg = container_from_environment(o.env);
+      if (!cfg)
+        throw error(errc::invalid_credentials, where + ": credential_source EcsContainer but "
+                                                       "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set");
+      source = fetch_container_credentials(*cfg, o.http, now);
+    } else if (kind == "Ec2InstanceMetadata") {
+      auto cfg = imds_from_environment(o.env);
+      if (!cfg) throw error(errc::invalid_credentials, where + ": credential_source Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED is set");
+      source = fetch_imds_credentials(*cfg, o.http, now);
+    } else {
+      throw error(errc::invalid_argument, where + ": credential_source \"" + kind +
+                                              "\" is unknown; use Environment, EcsContainer or Ec2InstanceMetadata");
+    }
+  } else {
+    std::optional<profile> src = find_profile(files, *source_profile);
+    if (!src)
+      throw error(errc::invalid_credentials, where + ": source_profile '" + *source_profile + "' not found in " +
+                                                 files.credentials_path + " or " + files.config_path);
+    const bool src_assumes = src->get("role_arn") && (src->get("source_profile") || src->get("credential_source"));
+    if (src_assumes && !(src->name == prof.name)) {
+      source = assume_role_profile(files, *src, o, now, visited).creds;
+    } else if (auto own = profile_own_credentials(files, *src, o, now)) {
+      source = std::move(own->creds);
+    } else if (auto wi = web_identity_settings(o, src, false)) {
+      wi->session_name = src->get("role_session_name").value_or("urlmint-" + std::to_string(to_unix_seconds(now)));
+      const std::string region = o.region.empty() ? resolve_region(std::nullopt, o.profile, o.env) : o.region;
+      wi->sts_endpoint = sts_endpoint(region, o.env);
+      source = assume_role_with_web_identity(*wi, o.http, now);
+    } else {
+      throw error(errc::invalid_credentials, where + ": source_profile '" + *source_profile +
+                                                 "' has no credentials (keys, credential_process or web identity)");
+    }
+  }
+  assume_role_config cfg;
+  cfg.role_arn = *prof.get("role_arn");
+  cfg.session_name = prof.get("role_session_name").value_or("urlmint-" + std::to_string(to_unix_seconds(now)));
+  cfg.external_id = prof.get("external_id").value_or("");
+  cfg.duration_seconds = prof.get("duration_seconds").value_or("");
+  cfg.region = o.region.empty() ? resolve_region(std::nullopt, o.profile, o.env) : o.region;
+  cfg.sts_endpoint = sts_endpoint(cfg.region, o.env);
+  credentials c = assume_role(cfg, source, o.http, now, where);
+  return resolved_credentials{std::move(c), where + " (assume role " + cfg.role_arn + ")"};
+}
+
 }  // namespace detail
 
 /// Finds credentials once, in the AWS CLI's order, with no caching: explicit credentials →
-/// environment → web identity → profile (credentials-file keys, credential_process,
+/// environment → assume role (role_arn with source_profile or credential_source: a signed STS
+/// AssumeRole call) → web identity → profile (credentials-file keys, credential_process,
 /// config-file keys) → container credentials → EC2 instance metadata. The first source that is
 /// configured wins; a configured source that fails throws (naming it). When nothing yields
 /// credentials, throws errc::invalid_credentials: "no credentials: tried environment (...), ...".
-/// Not supported yet (errc::not_supported): role_arn with source_profile / credential_source
-/// (assume-role chains) and SSO profiles.
+/// Not supported yet (errc::not_supported): SSO profiles and MFA-protected roles (mfa_serial).
 inline resolved_credentials resolve_credentials(const chain_options& o, time_point now) {
   if (o.explicit_credentials) {
     validate(*o.explicit_credentials);
@@ -1254,6 +1440,11 @@ inline resolved_credentials resolve_credentials(const chain_options& o, time_poi
                                                files.config_path + "; check --profile / AWS_PROFILE or add [" +
                                                (name == "default" ? name : "profile " + name) + "] to the config file");
 
+  if (prof && prof->get("role_arn") && (prof->get("source_profile") || prof->get("credential_source"))) {
+    std::vector<std::string> visited;
+    return detail::assume_role_profile(files, *prof, o, now, visited);
+  }
+
   if (auto wi = detail::web_identity_settings(o, prof, !explicit_profile)) {
     if (auto s = o.env("AWS_ROLE_SESSION_NAME"); s && !explicit_profile) wi->session_name = *s;
     else if (prof && prof->get("role_session_name")) wi->session_name = *prof->get("role_session_name");
@@ -1272,41 +1463,7 @@ inline resolved_credentials resolve_credentials(const chain_options& o, time_poi
     const std::string where = "profile '" + name + "' in " +
                               (prof->found_in.size() == 1 ? prof->found_in[0]
                                                           : prof->found_in[0] + " and " + prof->found_in[1]);
-    if (prof->get("role_arn") && (prof->get("source_profile") || prof->get("credential_source")))
-      throw error(errc::not_supported, where + ": role_arn with source_profile or credential_source (assume-role) "
-                                               "is not supported yet; use a profile with keys or credential_process");
-    if (!prof->get("aws_access_key_id") && !prof->get("credential_process") &&
-        (prof->get("sso_session") || prof->get("sso_start_url")))
-      throw error(errc::not_supported, where + ": AWS IAM Identity Center (SSO) profiles are not supported yet; "
-                                               "use credential_process, e.g. with 'aws configure export-credentials'");
-    const auto keys_from = [&](const std::string& file) -> std::optional<resolved_credentials> {
-      if (!prof->from("aws_access_key_id", file)) return std::nullopt;
-      const std::string src = "profile '" + name + "' in " + file;
-      const auto secret = prof->settings.find("aws_secret_access_key");
-      if (secret == prof->settings.end() || secret->second.text.empty())
-        throw error(errc::invalid_credentials, src + " has aws_access_key_id but no aws_secret_access_key; add it");
-      if (prof->get("aws_access_key_id")->empty())
-        throw error(errc::invalid_credentials, src + " has an empty aws_access_key_id; fill it in");
-      const auto token = prof->settings.find("aws_session_token");
-      credentials c(*prof->get("aws_access_key_id"), secret->second.text.reveal(),
-                    token != prof->settings.end() ? token->second.text.reveal() : std::string_view());
-      try {
-        validate(c);
-      } catch (const error& e) {
-        throw error(e.code(), src + ": " + e.what());
-      }
-      return resolved_credentials{std::move(c), src};
-    };
-    if (auto r = keys_from(files.credentials_path)) return std::move(*r);
-    if (auto cmd = prof->get("credential_process")) {
-      if (cmd->empty()) throw error(errc::invalid_credentials, where + ": credential_process is empty");
-      credentials c = run_credential_process(*cmd, o.run, where, now);
-      return {std::move(c), where + " (credential_process)"};
-    }
-    if (auto r = keys_from(files.config_path)) return std::move(*r);
-    if (prof->from("aws_secret_access_key", files.credentials_path) ||
-        prof->from("aws_secret_access_key", files.config_path))
-      throw error(errc::invalid_credentials, where + " has aws_secret_access_key but no aws_access_key_id; add it");
+    if (auto r = detail::profile_own_credentials(files, *prof, o, now)) return std::move(*r);
     tried.push_back(where + " (no aws_access_key_id or credential_process)");
   }
 
