@@ -319,6 +319,19 @@ try:
                                                 "--endpoint-url", endpoint, "--caller-reference", "fixed-ref"],
               env=dict(CREDS, AWS_SESSION_TOKEN="token-value"))
     check("--caller-reference is used", server.batches[-1]["reference"] == "fixed-ref", str(server.batches))
+    server.fail_next = 2
+    before = len(server.requests)
+    out = expect_ok("a throttled invalidation is retried", ["create-invalidation", "--distribution-id", "E3",
+                                                             "--paths", "/y", "--endpoint-url", endpoint], env=CREDS)
+    check("two 503s then 201, the same signed body each time",
+          len(server.requests) - before == 3 and len({r["body"] for r in server.requests[before:]}) == 1
+          and len({r["headers"]["authorization"] for r in server.requests[before:]}) == 1 and '"Id"' in out,
+          f"{len(server.requests) - before} requests")
+    server.fail_next = 3
+    expect_error("three 503s give up with CloudFront's error", ["create-invalidation", "--distribution-id", "E3",
+                                                                 "--paths", "/y", "--endpoint-url", endpoint],
+                 "HTTP 503 ServiceUnavailable", env=CREDS)
+    server.fail_next = 0
     expect_error("a wrong secret is SignatureDoesNotMatch",
                  ["create-invalidation", "--distribution-id", "EDFDVBD6EXAMPLE", "--paths", "/x", "--endpoint-url",
                   endpoint], "HTTP 403 SignatureDoesNotMatch",

@@ -57,6 +57,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         headers = {k.lower(): v for k, v in self.headers.items()}
         srv.requests.append({"path": self.path, "headers": headers, "body": body})
+        if srv.fail_next > 0:  # simulate throttling: the client must retry the same request
+            srv.fail_next -= 1
+            return self._error(503, "ServiceUnavailable", "Please retry.")
         m = re.fullmatch(r"/2020-05-31/distribution/(E[A-Z0-9]+)/invalidation", self.path)
         if not m:
             return self._error(404, "NoSuchDistribution", "The specified distribution does not exist.")
@@ -97,6 +100,7 @@ def start(secret):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.secret = secret
     srv.requests, srv.canonical_requests, srv.batches = [], [], []
+    srv.fail_next = 0
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
 

@@ -3,8 +3,10 @@
 // switch without reading docs. All signing is in <urlmint/cloudfront.hpp>; this file parses
 // arguments, reads the key file and the clock, and prints.
 
+#include <chrono>  // std::chrono::milliseconds
 #include <cstdio>
 #include <string>
+#include <thread>  // std::this_thread::sleep_for (retry back-off)
 #include <vector>
 
 #include <urlmint/cloudfront.hpp>
@@ -16,6 +18,9 @@ namespace urlmint_cli {
 namespace {
 
 namespace cf = urlmint::cloudfront;
+
+// Attempts of one CreateInvalidation before giving up (AWS CLI's standard retry mode: 3).
+constexpr int max_attempts = 3;
 
 constexpr const char* url_help =
     "usage: urlmint cloudfront url [--domain DOMAIN] [--origin-path PATH] KEY...\n"
@@ -69,7 +74,8 @@ constexpr const char* invalidation_help =
     "usage: urlmint cloudfront create-invalidation --distribution-id ID --paths PATH [PATH...]\n"
     "\n"
     "Invalidates cached paths (e.g. '/charts/*') with CreateInvalidation, signed with SigV4\n"
-    "(service cloudfront, us-east-1), and prints the answer as JSON.\n"
+    "(service cloudfront, us-east-1), and prints the answer as JSON. Throttling, 5xx answers and\n"
+    "dropped connections are retried (3 attempts) with the same caller reference.\n"
     "\n"
     "  --distribution-id ID     e.g. EDFDVBD6EXAMPLE\n"
     "  --paths PATH...          paths starting with '/'; '*' allowed at the end\n"
@@ -300,7 +306,19 @@ int cmd_cloudfront_create_invalidation(args& a) {
   // libcurl's global init is reference-counted, so this guard is harmless if main() owns one too.
   urlmint::curl::global curl_global;
   urlmint::curl::client client(http);
-  const urlmint::curl::response resp = client.send(req.request, req.body);
+  // Throttling (429), server errors (5xx) and dropped connections are retried like the AWS CLI
+  // does: the same signed request (valid for 15 minutes) and the same caller reference, so a
+  // retry can never create a second invalidation.
+  urlmint::curl::response resp;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      resp = client.send(req.request, req.body);
+      if ((resp.status != 429 && resp.status < 500) || attempt == max_attempts) break;
+    } catch (const urlmint::error& e) {
+      if (e.code() != urlmint::errc::transport || attempt == max_attempts) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+  }
   const cf::invalidation inv = cf::parse_invalidation_response(resp.status, resp.body);
   const std::string location = resp.header("Location").value_or(req.request.url + "/" + inv.id);
   std::string out;
