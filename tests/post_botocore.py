@@ -235,11 +235,16 @@ def cli_errors(cli, env):
                 and SK not in r.stderr):
             print(f"FAIL bad input {args}: exit {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
             bad += 1
+    r = subprocess.run([cli, "s3", "presign-post", "s3://examplebucket/k", "--debug"],
+                       env=dict(env, AWS_SESSION_TOKEN=TOKEN), capture_output=True, text=True)
+    if r.returncode != 0 or "--- policy ---" not in r.stderr or TOKEN in r.stderr or "<redacted>" not in r.stderr:
+        print(f"FAIL presign-post --debug must show the policy with the session token redacted: {r.stderr!r}")
+        bad += 1
     r = subprocess.run([cli, "s3", "presign-post", "--help"], env=env, capture_output=True, text=True)
     if r.returncode != 0 or "--content-type-prefix" not in r.stdout:
         print(f"FAIL presign-post --help: {r.returncode} {r.stderr!r}")
         bad += 1
-    print(f"post_botocore: {len(cases) + 1 - bad} of {len(cases) + 1} bad-input and help checks passed")
+    print(f"post_botocore: {len(cases) + 2 - bad} of {len(cases) + 2} bad-input, --debug and --help checks passed")
     return bad
 
 

@@ -360,7 +360,16 @@ int cmd_s3_presign_post(args& a) {
 
   const urlmint::credentials creds = resolve_credentials(common.profile);
   const auto form = urlmint::post::presign_post(creds, common.config, uri.bucket, uri.key, o, common.now);
-  if (common.debug) std::fprintf(stderr, "--- policy ---\n%s\n", form.policy_json.c_str());
+  if (common.debug) {
+    // The policy names the session token of temporary credentials; --debug output is for
+    // pasting into bug reports, so it is redacted there (the form itself needs it).
+    std::string policy = form.policy_json;
+    const std::string_view token = creds.session_token.reveal();
+    for (auto at = token.empty() ? std::string::npos : policy.find(token); at != std::string::npos;
+         at = policy.find(token, at))
+      policy.replace(at, token.size(), "<redacted>");
+    std::fprintf(stderr, "--- policy ---\n%s\n", policy.c_str());
+  }
   std::printf("%s\n", urlmint::post::to_json(form).c_str());
   return exit_ok;
 }
