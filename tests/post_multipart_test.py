@@ -155,6 +155,21 @@ status, _, _ = http("PUT", good, b"x")
 check("the untouched URL works", status == 200, status)
 cli("complete-multipart", f"s3://{bucket}/tampered", "--upload-id", plan3["upload_id"], "--abort")
 
+# 6. Resuming: part URLs for an upload that exists (no request sent), completed from the AWS
+#    CLI's parts format.
+r = cli("presign-multipart", f"s3://{bucket}/resumed", "--parts", "1")
+upload_id = json.loads(r.stdout)["upload_id"]
+r = cli("presign-multipart", f"s3://{bucket}/resumed", "--parts", "1", "--upload-id", upload_id)
+check("presign-multipart --upload-id presigns without creating", r.returncode == 0
+      and json.loads(r.stdout)["upload_id"] == upload_id, r.stderr.decode())
+status, headers, _ = http("PUT", json.loads(r.stdout)["parts"][0]["url"], b"resumed body")
+aws_cli_parts = {"Parts": [{"ETag": headers.get("ETag", ""), "PartNumber": 1}]}
+r = cli("complete-multipart", f"s3://{bucket}/resumed", "--upload-id", upload_id, "--parts-file", "-",
+        stdin=json.dumps(aws_cli_parts).encode())
+check("complete-multipart reads the AWS CLI's {\"Parts\": [...]} format", r.returncode == 0, r.stderr.decode())
+status, _, body = http("GET", cli("presign", f"s3://{bucket}/resumed").stdout.decode().strip())
+check("the resumed upload downloads", status == 200 and body == b"resumed body", f"{status} {body[:100]!r}")
+
 # Bad input the CLI refuses without a server.
 r = cli("presign-multipart", f"s3://{bucket}/k", "--parts", "10001")
 check("10001 parts is refused", r.returncode == 1 and b"1 to 10000 parts" in r.stderr, r.stderr.decode())
