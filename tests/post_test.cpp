@@ -227,6 +227,14 @@ TEST_CASE("a key prefix lets the page pick the key under it", "[post]") {
   }
 }
 
+TEST_CASE("the overload without a time signs at the system clock's now", "[post]") {
+  const auto before = urlmint::clock::now();
+  const auto form = post::presign_post(aws_example, {}, "examplebucket", "k", {});
+  const auto date = urlmint::format_amz_date(before);
+  const auto after = urlmint::format_amz_date(urlmint::clock::now());
+  CHECK((form.fields[3].value == std::string(date.timestamp()) || form.fields[3].value == std::string(after.timestamp())));
+}
+
 TEST_CASE("to_json gives the url and the fields in form order", "[post]") {
   post::presigned_post form;
   form.url = "http://127.0.0.1:9000/b";

@@ -468,6 +468,12 @@ inline presigned_post presign_post(const credentials& creds, const s3::config& c
   return out;
 }
 
+/// presign_post valid from the system clock's now.
+inline presigned_post presign_post(const credentials& creds, const s3::config& cfg, std::string_view bucket,
+                                   std::string_view key, const post_options& opts) {
+  return presign_post(creds, cfg, bucket, key, opts, clock::now());
+}
+
 /// The form as JSON, {"url": "...", "fields": {"name": "value", ...}} with fields in form
 /// order: what a web page fetches to build its upload form (and what `urlmint s3 presign-post`
 /// prints). Strings are escaped as json_quote does.
