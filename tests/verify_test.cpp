@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <urlmint/providers.hpp>
 #include <urlmint/s3.hpp>
 #include <urlmint/verify.hpp>
 
@@ -453,4 +454,50 @@ TEST_CASE("eight threads share one signer across midnight and every URL verifies
   for (auto& th : threads) th.join();
   CHECK(valid == 1600);
   CHECK(invalid == 0);
+}
+
+TEST_CASE("eight threads sign across midnight and two credential refreshes, and every URL verifies",
+          "[verify][thread]") {
+  // Each fetch returns a new generation of temporary credentials valid for 15 minutes; the
+  // provider refreshes them 5 minutes early, so 25 minutes of signing sees three generations.
+  auto generation = [](int g) {
+    urlmint::credentials c("ASIAGENERATION" + std::to_string(g), "secret-of-generation-" + std::to_string(g),
+                           "token-of-generation-" + std::to_string(g));
+    return c;
+  };
+  std::atomic<int> fetches{0};
+  urlmint::providers::provider provider([&](urlmint::time_point now) {
+    urlmint::providers::resolved_credentials r{generation(fetches++), "test generations"};
+    r.creds.expiration = now + std::chrono::minutes(15);
+    return r;
+  });
+  const auto lookup = [&](std::string_view id) -> std::optional<urlmint::credentials> {
+    const std::string prefix = "ASIAGENERATION";
+    if (id.substr(0, prefix.size()) != prefix) return std::nullopt;
+    return generation(std::stoi(std::string(id.substr(prefix.size()))));
+  };
+  urlmint::sigv4::signing_key_cache cache;
+  // Midnight falls 7.5 minutes in; refreshes at 10 and 20 minutes (the first fetch is at start).
+  const urlmint::time_point start = at("20130524T235230Z");
+  REQUIRE(provider.get(start)->access_key_id == "ASIAGENERATION0");
+  std::atomic<int> valid{0};
+  std::atomic<int> invalid{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        const urlmint::time_point now = start + seconds(3 * i + t % 3);
+        const auto creds = provider.get(now);
+        s3::presign_options o;
+        o.expires_in = seconds(600);
+        const std::string url =
+            s3::presign(*creds, {}, "examplebucket", "t" + std::to_string(t) + "/" + std::to_string(i), o, now, &cache);
+        (verify::verify_presigned(url, lookup, now).valid() ? valid : invalid)++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(valid == 4000);
+  CHECK(invalid == 0);
+  CHECK(fetches == 3);
 }
