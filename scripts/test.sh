@@ -47,4 +47,20 @@ fi
 meson compile -C build/test-meson -j "$jobs" >/dev/null
 meson test -C build/test-meson --print-errorlogs --num-processes "$jobs"
 
+# ThreadSanitizer: the concurrent tests (CTest label "thread": signing from many threads, the
+# signing-key cache, credential refresh) built with -fsanitize=thread. g++, because clang links
+# its TSan runtime statically and that clashes with tests that replace operator new.
+echo "== cmake + g++ + tsan: tests labelled thread ==" >&2
+cmake -S . -B build/test-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++ \
+  -DURLMINT_WERROR=ON -DURLMINT_SANITIZE=thread -DURLMINT_BUILD_TOOLS=OFF -DURLMINT_BUILD_BENCH=OFF \
+  -DURLMINT_BUILD_EXAMPLES=OFF >/dev/null
+mapfile -t tsan_tests < <(ctest --test-dir build/test-tsan -N -L thread | sed -n 's/^ *Test *#[0-9]*: *//p')
+cmake --build build/test-tsan -j "$jobs" --target "${tsan_tests[@]}"
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --test-dir build/test-tsan -L thread --output-on-failure
+
+# libFuzzer: every target in fuzz/ briefly (about 8 minutes in all; URLMINT_FUZZ_SECONDS=N sets
+# seconds per target). Long runs: scripts/fuzz.sh 3600.
+echo "== fuzzing ==" >&2
+URLMINT_FUZZ_BUILD_DIR=build/fuzz scripts/fuzz.sh "${URLMINT_FUZZ_SECONDS:-auto}"
+
 echo "== all tests passed ==" >&2
