@@ -13,6 +13,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The tests compare with botocore (and cryptography for CloudFront); Debian packages them when
+# the machine's python3 lacks them.
+if ! python3 -c "import botocore, cryptography" 2>/dev/null; then
+  missing+=(python3-botocore python3-cryptography)
+fi
 if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

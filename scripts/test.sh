@@ -7,6 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs=${URLMINT_JOBS:-$(nproc)}
+# Nothing in the tests may reach the EC2/ECS metadata addresses (169.254.x.x) or read the
+# machine's own AWS files: tests that exercise those sources point them at 127.0.0.1 fakes.
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_PROFILE \
+  AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_WEB_IDENTITY_TOKEN_FILE
+export AWS_CONFIG_FILE=/nonexistent/urlmint-tests/config AWS_SHARED_CREDENTIALS_FILE=/nonexistent/urlmint-tests/credentials
 
 scripts/install-deps.sh --with-swift
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <urlmint/curl.hpp>
+
 #include "cli.hpp"
 
 namespace {
@@ -75,6 +77,9 @@ int main(int argc, char** argv) {
   }
   std::string name = std::string(found->group) + " " + found->name;
   try {
+    // libcurl's global setup is not thread-safe, so main() does it once, before any command
+    // starts threads (multipart uploads, credential refresh).
+    const urlmint::curl::global curl_global;
     urlmint_cli::args a(std::vector<std::string>(words.begin() + 2, words.end()));
     return found->run(a);
   } catch (const urlmint_cli::usage_error& e) {
