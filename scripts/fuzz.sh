@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs each one.
 #
-#   scripts/fuzz.sh                 # CI: about 8 minutes in all (at most 60 s per target)
+#   scripts/fuzz.sh                 # CI: about 7 minutes in all (at most 60 s per target)
 #   scripts/fuzz.sh 3600            # long run: an hour per target
 #   scripts/fuzz.sh 600 verify      # only the named targets
 #
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${URLMINT_FUZZ_BUILD_DIR:-build-fuzz}
-budget=${URLMINT_FUZZ_BUDGET:-480}  # seconds in all when no per-target time is given
+budget=${URLMINT_FUZZ_BUDGET:-420}  # seconds in all when no per-target time is given
 seconds=${1:-auto}
 shift || true
 

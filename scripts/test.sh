@@ -64,7 +64,7 @@ mapfile -t tsan_tests < <(ctest --test-dir build/test-tsan -N -L thread | sed -n
 cmake --build build/test-tsan -j "$jobs" --target "${tsan_tests[@]}"
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --test-dir build/test-tsan -L thread --output-on-failure
 
-# libFuzzer: every target in fuzz/ briefly (about 8 minutes in all; URLMINT_FUZZ_SECONDS=N sets
+# libFuzzer: every target in fuzz/ briefly (about 7 minutes in all; URLMINT_FUZZ_SECONDS=N sets
 # seconds per target). Long runs: scripts/fuzz.sh 3600.
 echo "== fuzzing ==" >&2
 URLMINT_FUZZ_BUILD_DIR=build/fuzz scripts/fuzz.sh "${URLMINT_FUZZ_SECONDS:-auto}"
