@@ -190,6 +190,18 @@ TEST_CASE("STS responses yield credentials or STS's error code", "[providers]") 
         }) == "web identity: STS refused: InvalidIdentityToken: Token expired");
   CHECK(error_text([] { p::parse_sts_credentials("<Credentials><AccessKeyId>A</AccessKeyId></Credentials>", "sts"); }) ==
         "sts: STS response has no <SecretAccessKey> in <Credentials>");
+  SECTION("a garbled Expiration is not quoted with the token that follows it") {
+    // Regression (fuzz_json_credentials): an unclosed <Expiration> ran on over the session token.
+    const std::string garbled =
+        "<Credentials><AccessKeyId>ASIASTS</AccessKeyId><Expiration>20<SecretAccessKey>" + secret +
+        "</SecretAccessKey><SessionToken>TOKEN-THAT-MUST-NOT-SHOW</SessionToken><Expiration>x</Expiration></Credentials>";
+    CHECK(error_text([&] { p::parse_sts_credentials(garbled, "sts"); }) == "sts: STS Expiration is not an ISO 8601 time");
+    CHECK(error_text([] {
+            p::parse_sts_credentials("<Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>S</SecretAccessKey>"
+                                     "<SessionToken>T</SessionToken><Expiration>soon</Expiration></Credentials>",
+                                     "sts");
+          }) == "sts: STS Expiration \"soon\" is not an ISO 8601 time");
+  }
 }
 
 TEST_CASE("INI files are read as the AWS CLI reads them", "[providers]") {

@@ -513,8 +513,12 @@ inline credentials parse_sts_credentials(std::string_view xml, std::string_view 
   detail::wipe(secret);
   detail::wipe(token);
   c.expiration = parse_iso8601(expiration);
+  // Quote the value only when it cannot be the rest of a garbled document: an unclosed
+  // <Expiration> would otherwise run on over the session token (found by fuzzing).
+  const bool quotable = expiration.size() <= 40 && expiration.find('<') == std::string::npos;
   if (!c.expiration)
-    throw error(errc::invalid_credentials, where + ": STS Expiration \"" + expiration + "\" is not an ISO 8601 time");
+    throw error(errc::invalid_credentials, where + ": STS Expiration " + (quotable ? "\"" + expiration + "\" " : "") +
+                                               "is not an ISO 8601 time");
   return c;
 }
 
