@@ -329,7 +329,8 @@ inline void validate_method(std::string_view method, bool allow_post = false) {
   if (method == "GET" || method == "PUT" || method == "HEAD" || method == "DELETE" || (allow_post && method == "POST"))
     return;
   throw error(errc::invalid_argument, "s3: method \"" + std::string(method.substr(0, 32)) +
-                                          "\" is not supported; use GET, PUT, HEAD or DELETE");
+                                          "\" is not supported; use GET, PUT, HEAD" +
+                                          (allow_post ? ", DELETE or POST" : " or DELETE"));
 }
 
 /// The sigv4::request for `method` on bucket/key (key may be empty for bucket operations).

@@ -14,5 +14,9 @@
 #include "sigv4.hpp"
 #include "s3.hpp"
 #include "cloudfront.hpp"
+#include "multipart.hpp"
+#include "post.hpp"
+#include "verify.hpp"
+#include "providers.hpp"
 
 #endif  // URLMINT_URLMINT_HPP
