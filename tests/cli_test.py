@@ -80,6 +80,7 @@ expect_error("bad --now", ["s3", "presign", "s3://examplebucket/k", "--now", "20
 expect_error("ftp endpoint", ["s3", "presign", "s3://examplebucket/k", "--endpoint-url", "ftp://x"], 1, "http://")
 expect_error("not an s3 URI", ["s3", "presign", "https://examplebucket/k"], 1, "s3://BUCKET/KEY")
 expect_error("missing credentials", ["s3", "presign", "s3://examplebucket/k"], 1, "AWS_ACCESS_KEY_ID", env=ENV)
+expect_error("empty region", ["s3", "presign", "s3://examplebucket/k", "--region", ""], 1, "--region is empty")
 expect_error("unknown flag", ["s3", "presign", "s3://examplebucket/k", "--bogus"], 2, "unknown option --bogus")
 expect_error("unknown command", ["s3", "presignn"], 2, "unknown command")
 expect_error("flag without value", ["s3", "presign", "s3://examplebucket/k", "--region"], 2, "needs a value")

@@ -11,6 +11,10 @@
 namespace urlmint_cli {
 
 std::string resolve_region(const std::optional<std::string>& flag, const std::optional<std::string>& profile) {
+  // An explicit but empty --region is a mistake (an unset shell variable), not a request for
+  // the default region.
+  if (flag && flag->empty())
+    throw urlmint::error(urlmint::errc::invalid_argument, "--region is empty; give a region such as us-east-1");
   return urlmint::providers::resolve_region(flag, profile);
 }
 
