@@ -52,3 +52,20 @@ TEST_CASE("UTF-8 validation rejects overlongs, surrogates and truncation", "[enc
   CHECK_FALSE(urlmint::is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   CHECK_FALSE(urlmint::is_valid_utf8("\xFF"));
 }
+
+TEST_CASE("append_utf8 writes one to four bytes per code point", "[encoding]") {
+  std::string out;
+  for (std::uint32_t cp : {0x41u, 0xE9u, 0x1234u, 0x1F4C8u}) urlmint::append_utf8(out, cp);
+  CHECK(out == "A\xC3\xA9\xE1\x88\xB4\xF0\x9F\x93\x88");
+  CHECK(urlmint::is_valid_utf8(out));
+}
+
+TEST_CASE("xml_escape escapes the five XML specials and nothing else", "[encoding]") {
+  CHECK(urlmint::xml_escape("<a href=\"x\">&'/charts/*") == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;/charts/*");
+}
+
+TEST_CASE("ascii_iequals ignores ASCII case only", "[encoding]") {
+  CHECK(urlmint::ascii_iequals("X-Amz-Date", "x-amz-date"));
+  CHECK_FALSE(urlmint::ascii_iequals("x-amz-date", "x-amz-dat"));
+  CHECK_FALSE(urlmint::ascii_iequals("\xC3\xA9", "\xC3\x89"));
+}

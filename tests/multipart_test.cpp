@@ -101,7 +101,7 @@ TEST_CASE("the UploadId is read from InitiateMultipartUploadResult", "[multipart
 
 TEST_CASE("XML text is decoded and encoded", "[multipart]") {
   CHECK(mp::xml_unescape("a&lt;b&gt;&amp;&quot;&apos;&#233;&#x20AC;&bogus;") == "a<b>&\"'\xC3\xA9\xE2\x82\xAC&bogus;");
-  CHECK(mp::xml_escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+  CHECK(urlmint::xml_escape("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
   CHECK(mp::xml_element_text("<Codes>x</Codes><Code>y</Code>", "Code") == std::optional<std::string>("y"));
   CHECK(mp::xml_element_text("<Code/>", "Code") == std::optional<std::string>(""));
   CHECK_FALSE(mp::xml_element_text("<Other>1</Other>", "Code"));

@@ -212,17 +212,6 @@ inline bool is_policy_safe(char ch) noexcept {
   return c > 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
-inline bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 }  // namespace detail
 
 /// Throws errc::invalid_argument unless `url` can be signed: http:// or https://, a host, only
@@ -253,7 +242,7 @@ inline void validate_url(std::string_view url) {
     const std::string_view pair = query.substr(0, amp);
     const std::string_view name = pair.substr(0, pair.find('='));
     for (std::string_view reserved : reserved_query_names)
-      if (detail::ascii_iequal(name, reserved))
+      if (ascii_iequals(name, reserved))
         throw bad("already has a " + std::string(reserved) +
                   " query parameter, which CloudFront reserves for the signature; remove it (sign the unsigned URL)");
     if (amp == std::string_view::npos) break;
@@ -937,23 +926,6 @@ inline void validate_distribution_id(std::string_view id) {
     throw error(errc::invalid_argument, "cloudfront: distribution ID \"" + std::string(id) +
                                             "\" is malformed; it starts with E and has only uppercase letters and "
                                             "digits, e.g. EDFDVBD6EXAMPLE (see the CloudFront console)");
-}
-
-/// Escapes the five XML special characters of `text`.
-inline std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 /// A caller reference unique per call: "urlmint-<unix seconds>-<16 random hex digits>".

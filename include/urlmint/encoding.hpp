@@ -175,6 +175,57 @@ inline std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+/// Appends the UTF-8 encoding of Unicode code point `code_point` (at most U+10FFFF) to `out`.
+inline void append_utf8(std::string& out, std::uint32_t code_point) {
+  const auto byte = [](std::uint32_t v) { return static_cast<char>(static_cast<unsigned char>(v)); };
+  if (code_point < 0x80) {
+    out += byte(code_point);
+  } else if (code_point < 0x800) {
+    out += byte(0xC0 | (code_point >> 6));
+    out += byte(0x80 | (code_point & 0x3F));
+  } else if (code_point < 0x10000) {
+    out += byte(0xE0 | (code_point >> 12));
+    out += byte(0x80 | ((code_point >> 6) & 0x3F));
+    out += byte(0x80 | (code_point & 0x3F));
+  } else {
+    out += byte(0xF0 | (code_point >> 18));
+    out += byte(0x80 | ((code_point >> 12) & 0x3F));
+    out += byte(0x80 | ((code_point >> 6) & 0x3F));
+    out += byte(0x80 | (code_point & 0x3F));
+  }
+}
+
+/// Escapes the five XML special characters (& < > " ') of `text` for element content and
+/// attribute values (S3 and CloudFront request bodies).
+inline std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+/// ASCII case-insensitive equality (HTTP header, query and form field names).
+inline bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 /// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
 inline bool is_valid_utf8(std::string_view text) noexcept {
   std::size_t i = 0;

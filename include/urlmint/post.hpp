@@ -208,17 +208,6 @@ inline std::string policy_document(std::string_view expiration, const std::vecto
 
 namespace detail {
 
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 inline bool has_prefix(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
@@ -228,7 +217,7 @@ inline bool has_prefix(std::string_view text, std::string_view prefix) {
 inline bool is_reserved_field(std::string_view name) {
   for (std::string_view r : {"policy", "x-amz-signature", "file", "x-amz-algorithm", "x-amz-credential", "x-amz-date",
                              "x-amz-security-token", "bucket"})
-    if (iequals(name, r)) return true;
+    if (ascii_iequals(name, r)) return true;
   return false;
 }
 
@@ -284,7 +273,7 @@ inline void check_conditions(const std::vector<condition>& conditions) {
     detail::check_field_name(c.field, "condition");
     for (std::size_t j = 0; j < i; ++j) {
       const condition& d = conditions[j];
-      if (d.kind == condition_kind::content_length_range || !detail::iequals(c.field, d.field)) continue;
+      if (d.kind == condition_kind::content_length_range || !ascii_iequals(c.field, d.field)) continue;
       if (!detail::compatible(c, d))
         throw error(errc::invalid_argument, "post: conditions contradict: " + detail::describe(d) + " and " +
                                                 detail::describe(c) + " cannot both hold; remove one");
@@ -367,14 +356,14 @@ inline std::pair<std::vector<condition>, std::vector<form_field>> caller_conditi
     if (c.kind != condition_kind::content_length_range && detail::is_reserved_field(c.field))
       throw error(errc::invalid_argument, "post: a condition on \"" + c.field +
                                               "\" is not allowed; the signer writes bucket, policy and x-amz-* itself");
-    if (c.kind != condition_kind::content_length_range && detail::iequals(c.field, "key"))
+    if (c.kind != condition_kind::content_length_range && ascii_iequals(c.field, "key"))
       throw error(errc::invalid_argument,
                   "post: a condition on \"key\" is not allowed; pass the key or prefix as the key argument");
     conds.push_back(c);
   }
   for (const auto& f : opts.fields) {
     detail::check_field_name(f.name, "form");
-    if (detail::is_reserved_field(f.name) || detail::iequals(f.name, "key"))
+    if (detail::is_reserved_field(f.name) || ascii_iequals(f.name, "key"))
       throw error(errc::invalid_argument, "post: field \"" + f.name +
                                               "\" is written by the signer; remove it from post_options::fields");
     fields.push_back(f);
@@ -404,7 +393,7 @@ inline std::pair<std::vector<condition>, std::vector<form_field>> caller_conditi
   for (const auto& f : fields) {
     bool covered = detail::has_prefix(sigv4::lowercase(f.name), "x-ignore-");
     for (const auto& c : conds) {
-      if (c.kind == condition_kind::content_length_range || !detail::iequals(c.field, f.name)) continue;
+      if (c.kind == condition_kind::content_length_range || !ascii_iequals(c.field, f.name)) continue;
       covered = true;
       const bool ok = c.kind == condition_kind::exact ? f.value == c.value : detail::has_prefix(f.value, c.value);
       if (!ok)

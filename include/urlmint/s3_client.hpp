@@ -231,7 +231,7 @@ inline std::string lifecycle_expiration_xml(std::string_view prefix, int days, s
                                             " days is out of range; use 1 or more days");
   const std::string id = rule_id.empty() ? "expire-" + std::string(prefix.empty() ? "all" : prefix) : std::string(rule_id);
   return "<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Rule><ID>" +
-         multipart::xml_escape(id.substr(0, 255)) + "</ID><Filter><Prefix>" + multipart::xml_escape(prefix) +
+         urlmint::xml_escape(id.substr(0, 255)) + "</ID><Filter><Prefix>" + urlmint::xml_escape(prefix) +
          "</Prefix></Filter><Status>Enabled</Status><Expiration><Days>" + std::to_string(days) +
          "</Days></Expiration></Rule></LifecycleConfiguration>";
 }
@@ -502,7 +502,7 @@ class client {
     std::string body;
     if (configuration().region != "us-east-1")
       body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>" +
-             multipart::xml_escape(configuration().region) + "</LocationConstraint></CreateBucketConfiguration>";
+             urlmint::xml_escape(configuration().region) + "</LocationConstraint></CreateBucketConfiguration>";
     const std::string hash = sha256_hex(body);
     execute(http_, "PUT s3://" + std::string(bucket), [&](time_point now) {
       return signer_.sign("PUT", bucket, "", {}, {}, hash, now);

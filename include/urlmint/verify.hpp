@@ -146,17 +146,6 @@ inline std::string printable(std::string_view text, std::size_t limit = 64) {
   return out;
 }
 
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 inline result fail(result r, failure why, std::string message) {
   r.reason = why;
   r.message = std::move(message);
@@ -275,7 +264,7 @@ inline result verify_presigned(std::string_view url, const credentials_lookup& l
   for (const auto& q : parsed->query) {
     int which = -1;
     for (int i = 0; i < p_count; ++i)
-      if (detail::iequals(q.name, names[i])) which = i;
+      if (ascii_iequals(q.name, names[i])) which = i;
     if (which >= 0) {
       if (found[which] != nullptr)
         return detail::fail(std::move(r), failure::duplicate_parameter,
@@ -382,7 +371,7 @@ inline result verify_presigned(std::string_view url, const credentials_lookup& l
       }
       const sigv4::header* sent = nullptr;
       for (const auto& h : opts.headers)
-        if (detail::iequals(h.name, name)) {
+        if (ascii_iequals(h.name, name)) {
           to_sign.push_back(h);
           sent = &h;
         }
@@ -404,7 +393,7 @@ inline result verify_presigned(std::string_view url, const credentials_lookup& l
     const std::string name = sigv4::lowercase(h.name);
     if (name.compare(0, 6, "x-amz-") != 0) continue;
     bool is_signed = false;
-    for (const auto& s : to_sign) is_signed = is_signed || s.name == name || detail::iequals(s.name, name);
+    for (const auto& s : to_sign) is_signed = is_signed || s.name == name || ascii_iequals(s.name, name);
     if (!is_signed)
       return detail::fail(std::move(r), failure::unsigned_amz_header,
                           "header \"" + detail::printable(name) + "\" is sent but not signed; S3 refuses unsigned x-amz-* headers");
