@@ -67,6 +67,6 @@ TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --test-dir build/test
 # libFuzzer: every target in fuzz/ briefly (about 7 minutes in all; URLMINT_FUZZ_SECONDS=N sets
 # seconds per target). Long runs: scripts/fuzz.sh 3600.
 echo "== fuzzing ==" >&2
-URLMINT_FUZZ_BUILD_DIR=build/fuzz scripts/fuzz.sh "${URLMINT_FUZZ_SECONDS:-auto}"
+URLMINT_FUZZ_BUILD_DIR=build/fuzz URLMINT_FUZZ_SEED=${URLMINT_FUZZ_SEED:-1} scripts/fuzz.sh "${URLMINT_FUZZ_SECONDS:-auto}"
 
 echo "== all tests passed ==" >&2
