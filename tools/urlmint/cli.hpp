@@ -38,23 +38,11 @@ class args {
     return false;
   }
 
-  /// The value of `--name` (the last one wins), or nullopt.
+  /// The value of `--name` (the last one wins; all are consumed), or nullopt.
   std::optional<std::string> value(std::string_view name) {
-    std::optional<std::string> out;
-    for (std::size_t i = 0; i < items_.size(); ++i) {
-      if (used_[i]) continue;
-      const std::string& a = items_[i];
-      if (a == name) {
-        if (i + 1 >= items_.size()) throw usage_error(std::string(name) + " needs a value");
-        used_[i] = used_[i + 1] = true;
-        out = items_[i + 1];
-        ++i;
-      } else if (a.size() > name.size() && a.compare(0, name.size(), name) == 0 && a[name.size()] == '=') {
-        used_[i] = true;
-        out = a.substr(name.size() + 1);
-      }
-    }
-    return out;
+    std::vector<std::string> all = values(name);
+    if (all.empty()) return std::nullopt;
+    return std::move(all.back());
   }
 
   /// Every value of a repeatable `--name`, in order.
