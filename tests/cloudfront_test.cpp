@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <urlmint/cloudfront.hpp>
+#include <urlmint/cloudfront_management.hpp>
 
 #include "test_support.hpp"
 

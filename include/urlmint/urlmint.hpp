@@ -14,6 +14,7 @@
 #include "sigv4.hpp"
 #include "s3.hpp"
 #include "cloudfront.hpp"
+#include "cloudfront_management.hpp"
 #include "multipart.hpp"
 #include "post.hpp"
 #include "verify.hpp"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <urlmint/cloudfront.hpp>
+#include <urlmint/cloudfront_management.hpp>
 #include <urlmint/curl.hpp>
 
 #include "cli.hpp"
