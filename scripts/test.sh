@@ -51,7 +51,7 @@ if [[ ! -f build/test-meson/build.ninja ]]; then
   CXX=clang++ meson setup build/test-meson -Dwerror=true -Dbuildtype=debugoptimized >/dev/null
 fi
 meson compile -C build/test-meson -j "$jobs" >/dev/null
-meson test -C build/test-meson --print-errorlogs --num-processes "$jobs"
+meson test -C build/test-meson --print-errorlogs --num-processes "$jobs" | tee build/test-meson/summary.txt
 
 # ThreadSanitizer: the concurrent tests (CTest label "thread": signing from many threads, the
 # signing-key cache, credential refresh) built with -fsanitize=thread. g++, because clang links
@@ -70,3 +70,8 @@ echo "== fuzzing ==" >&2
 URLMINT_FUZZ_BUILD_DIR=build/fuzz URLMINT_FUZZ_SEED=${URLMINT_FUZZ_SEED:-1} scripts/fuzz.sh "${URLMINT_FUZZ_SECONDS:-auto}"
 
 echo "== all tests passed ==" >&2
+# One closing line for CI: every suite above has passed (set -e stops at the first failure).
+cmake_tests=$(ctest --test-dir build/test-asan -N | sed -n 's/^Total Tests: //p')
+meson_tests=$(sed -n 's/^Ok: *//p' build/test-meson/summary.txt)
+fuzz_targets=$(find fuzz -maxdepth 1 -name 'fuzz_*.cpp' | wc -l)
+echo "tests: $((cmake_tests + meson_tests + ${#tsan_tests[@]} + fuzz_targets)) passed, 0 failed"
