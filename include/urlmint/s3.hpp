@@ -360,30 +360,41 @@ inline sigv4::params s3_params(const config& cfg, time_point now, sigv4::signatu
   return p;
 }
 
+namespace detail {
+
+// The request and parameters of a presign: what presign() signs and presign_steps() shows.
+struct presign_inputs {
+  sigv4::request request;
+  sigv4::params params;
+};
+
+inline presign_inputs make_presign_inputs(const config& cfg, std::string_view bucket, std::string_view key,
+                                          const presign_options& opts, time_point now) {
+  validate_method(opts.method);
+  validate_key(key);
+  presign_inputs in{make_request(cfg, opts.method, bucket, key, opts.query, opts.headers),
+                    s3_params(cfg, now, sigv4::signature_location::query)};
+  in.request.payload_hash.assign(sigv4::unsigned_payload);
+  in.params.expires_in = opts.expires_in;
+  return in;
+}
+
+}  // namespace detail
+
 /// A presigned URL for bucket/key, valid from `now` for opts.expires_in.
 /// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
 inline std::string presign(const credentials& creds, const config& cfg, std::string_view bucket,
                            std::string_view key, const presign_options& opts, time_point now,
                            sigv4::signing_key_cache* cache = nullptr) {
-  validate_method(opts.method);
-  validate_key(key);
-  sigv4::request req = make_request(cfg, opts.method, bucket, key, opts.query, opts.headers);
-  req.payload_hash.assign(sigv4::unsigned_payload);
-  sigv4::params p = s3_params(cfg, now, sigv4::signature_location::query);
-  p.expires_in = opts.expires_in;
-  return sigv4::presign(req, creds, p, cache);
+  const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
+  return sigv4::presign(in.request, creds, in.params, cache);
 }
 
 /// The intermediates of the presign above, for --debug output and tests.
 inline sigv4::signing_steps presign_steps(const credentials& creds, const config& cfg, std::string_view bucket,
                                           std::string_view key, const presign_options& opts, time_point now) {
-  validate_method(opts.method);
-  validate_key(key);
-  sigv4::request req = make_request(cfg, opts.method, bucket, key, opts.query, opts.headers);
-  req.payload_hash.assign(sigv4::unsigned_payload);
-  sigv4::params p = s3_params(cfg, now, sigv4::signature_location::query);
-  p.expires_in = opts.expires_in;
-  return sigv4::compute(req, creds, p);
+  const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
+  return sigv4::compute(in.request, creds, in.params);
 }
 
 /// A presigned GET valid for `expires_in`.
