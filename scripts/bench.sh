@@ -46,7 +46,7 @@ build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")
 [[ "$build_type" == Release ]] || log "warning: $build is a '$build_type' build; numbers are for Release"
 log "building in $build"
 suites=()
-for s in sigv4_bench s3_bench crypto_bench cloudfront_bench; do
+for s in sigv4_bench s3_bench crypto_bench checksums_bench cloudfront_bench; do
   [[ -f bench/$s.cpp ]] && suites+=("$s")
 done
 cmake --build "$build" --target "${suites[@]}" urlmint_cli >&2
