@@ -261,7 +261,7 @@ TEST_CASE("the server is strict: a tampered signature is refused with SignatureD
     CHECK(run("curl -s -o /dev/null -w '%{http_code}' '" + url + "'") == "403");
   }
   SECTION("a body that does not match its signed SHA-256 is refused") {
-    const auto req = s3::sign_put_object(c.signer().creds(), c.configuration(), bucket(*e), "digest.txt", {},
+    const auto req = s3::sign_put_object(*c.signer().credentials_at(urlmint::clock::now()), c.configuration(), bucket(*e), "digest.txt", {},
                                          urlmint::sha256_hex("what was signed"), urlmint::clock::now());
     curl::client http;
     const auto resp = http.send(req, "what was sent");

@@ -5,6 +5,8 @@
 #include <urlmint/verify.hpp>
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -500,4 +502,58 @@ TEST_CASE("eight threads sign across midnight and two credential refreshes, and 
   CHECK(valid == 4000);
   CHECK(invalid == 0);
   CHECK(fetches == 3);
+}
+
+TEST_CASE("one signer built on a rotating provider signs every URL with the credentials current then",
+          "[verify][thread]") {
+  // The provider's credentials live 7 minutes and are refreshed 5 minutes early, so 20 minutes
+  // of signing from 8 threads through one signer sees about ten rotations.
+  auto generation = [](int g) {
+    return urlmint::credentials("ASIAROTATION" + std::to_string(g), "secret-of-rotation-" + std::to_string(g),
+                                "token-of-rotation-" + std::to_string(g));
+  };
+  std::atomic<int> fetches{0};
+  std::mutex expiry_mutex;
+  std::map<std::string, urlmint::time_point> expiry_of;
+  auto provider = std::make_shared<urlmint::providers::provider>(
+      [&](urlmint::time_point now) {
+        urlmint::providers::resolved_credentials r{generation(fetches++), "rotating test source"};
+        r.creds.expiration = now + std::chrono::minutes(7);
+        std::lock_guard<std::mutex> lock(expiry_mutex);
+        expiry_of[r.creds.access_key_id] = *r.creds.expiration;
+        return r;
+      },
+      std::chrono::minutes(5));
+  const s3::signer signer(provider, {});
+  const auto lookup = [&](std::string_view id) -> std::optional<urlmint::credentials> {
+    const std::string prefix = "ASIAROTATION";
+    if (id.substr(0, prefix.size()) != prefix) return std::nullopt;
+    return generation(std::stoi(std::string(id.substr(prefix.size()))));
+  };
+  const urlmint::time_point start = at("20130524T235000Z");
+  std::atomic<int> valid{0};
+  std::atomic<int> invalid{0};
+  std::atomic<int> short_lived{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 400; ++i) {
+        const urlmint::time_point now = start + seconds(3 * i);
+        s3::presign_options o;
+        o.expires_in = seconds(60);
+        const std::string url = signer.presign("examplebucket", "t" + std::to_string(t) + "/" + std::to_string(i), o, now);
+        (verify::verify_presigned(url, lookup, now).valid() ? valid : invalid)++;
+        const auto id_at = url.find("ASIAROTATION");
+        const std::string id = url.substr(id_at, url.find('%', id_at) - id_at);
+        std::lock_guard<std::mutex> lock(expiry_mutex);
+        if (expiry_of.at(id) - now < std::chrono::minutes(5)) short_lived++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(valid == 3200);
+  CHECK(invalid == 0);
+  CHECK(short_lived == 0);
+  CHECK(fetches >= 9);
+  CHECK(fetches <= 12);
 }

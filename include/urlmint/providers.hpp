@@ -353,6 +353,21 @@ class provider {
   /// stays valid (and unchanged) however the cache moves on. Throws what the fetch throws when
   /// there are no usable credentials.
   std::shared_ptr<const credentials> get(time_point now) {
+    time_point until;
+    return get(now, until);
+  }
+
+  /// The same, and the time until which the answer stays current: callers that cache it (a
+  /// credentials_source user such as s3::signer) need not ask again before `current_until`.
+  std::shared_ptr<const credentials> get(time_point now, time_point& current_until) {
+    std::shared_ptr<const credentials> fresh = get_current(now);
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    current_until = fresh == current_ ? refresh_at_ : now;
+    return fresh;
+  }
+
+ private:
+  std::shared_ptr<const credentials> get_current(time_point now) {
     std::shared_ptr<const credentials> snapshot;
     {
       std::lock_guard<std::mutex> lock(state_mutex_);
@@ -383,6 +398,7 @@ class provider {
     return refresh(now);
   }
 
+ public:
   /// Credentials valid now (system clock).
   std::shared_ptr<const credentials> get() { return get(clock::now()); }
 

@@ -110,8 +110,9 @@ struct result {
 class publisher {
  public:
   /// Throws errc::invalid_argument when no bucket is configured (set URLMINT_BUCKET or
-  /// config::bucket), and for a malformed CloudFront domain, before any request.
-  publisher(credentials creds, config cfg, s3::client_options opts = {})
+  /// config::bucket), and for a malformed CloudFront domain, before any request. With a rotating
+  /// source (a providers::provider), every upload and link uses the credentials current then.
+  publisher(credentials_source creds, config cfg, s3::client_options opts = {})
       : cfg_(std::move(cfg)), client_(std::move(creds), cfg_.s3, std::move(opts)) {
     if (cfg_.bucket.empty())
       throw error(errc::invalid_argument, std::string("publish: no bucket configured; set ") + bucket_variable +
@@ -157,7 +158,7 @@ class publisher {
 
  private:
   void finish(result& r, std::string_view key, std::uint64_t bytes, time_point now) {
-    const link l = share_url(client_.signer().creds(), cfg_, key, now);
+    const link l = share_url(*client_.signer().credentials_at(now), cfg_, key, now);
     r.url = l.url;
     r.kind = l.kind;
     if (cfg_.on_publish) {

@@ -7,7 +7,10 @@
 
 #include <chrono>    // std::chrono::seconds
 #include <cstdint>   // std::uint16_t
+#include <atomic>    // std::atomic
 #include <cstring>   // std::memcpy
+#include <memory>    // std::unique_ptr
+#include <mutex>     // std::mutex
 #include <optional>  // std::optional
 #include <string>
 #include <string_view>
@@ -763,15 +766,26 @@ inline bool fast_presign_append(std::string& out, const presign_plan& plan, cons
 
 /// Credentials, endpoint configuration and a signing-key cache together: the object to keep
 /// for the life of an application. Thread-safe; all methods are const or internally locked.
+/// With a rotating credentials_source (a providers::provider), each URL or request is signed
+/// with the credentials current at its signing time; what depends on the access key, token
+/// and region is rebuilt once per rotation, and the per-URL path takes no lock.
 class signer {
  public:
-  signer(credentials creds, config cfg) : creds_(std::move(creds)), cfg_(std::move(cfg)) {
-    validate(creds_);
-    plan_ = detail::make_presign_plan(creds_, cfg_);
+  /// Throws errc::invalid_credentials for incomplete fixed credentials. A rotating source is
+  /// first asked when the first URL or request is signed.
+  signer(credentials_source source, config cfg) : source_(std::move(source)), cfg_(std::move(cfg)) {
+    if (!source_.rotates()) current(time_point{});
   }
+  ~signer() { delete state_.load(std::memory_order_relaxed); }
+  signer(const signer&) = delete;
+  signer& operator=(const signer&) = delete;
 
   const config& configuration() const noexcept { return cfg_; }
-  const credentials& creds() const noexcept { return creds_; }
+  /// Where the credentials come from.
+  const credentials_source& source() const noexcept { return source_; }
+  /// The credentials this signer signs with at `now` (a snapshot that stays valid however the
+  /// source moves on). Throws what the source throws when it has none.
+  std::shared_ptr<const credentials> credentials_at(time_point now) const { return current(now).creds; }
 
   /// A presigned URL (see s3::presign): the same bytes, by a path that streams the canonical
   /// request into SHA-256 and reuses this signer's key for the day (one heap allocation, the
@@ -779,8 +793,8 @@ class signer {
   std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now) const {
     std::string url;
-    if (detail::fast_presign_append(url, plan_, creds_, keys_, bucket, key, opts, now)) return url;
-    return s3::presign(creds_, cfg_, bucket, key, opts, now, &cache_);
+    presign_append(url, bucket, key, opts, now);
+    return url;
   }
   /// Appends the presigned URL of presign() to `out` (nothing else: no newline). Makes no heap
   /// allocation when `out` already has room for it (reuse one buffer for many URLs), except
@@ -788,8 +802,9 @@ class signer {
   /// parameters or 4 KiB of them). Throws like presign(), leaving `out` unchanged.
   void presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now) const {
-    if (!detail::fast_presign_append(out, plan_, creds_, keys_, bucket, key, opts, now))
-      out += s3::presign(creds_, cfg_, bucket, key, opts, now, &cache_);
+    const state& st = current(now);
+    if (!detail::fast_presign_append(out, st.plan, *st.creds, st.keys, bucket, key, opts, now))
+      out += s3::presign(*st.creds, cfg_, bucket, key, opts, now, &cache_);
   }
   /// A presigned URL valid from the system clock's now.
   std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts = {}) const {
@@ -799,17 +814,68 @@ class signer {
   sigv4::signed_request sign(std::string_view method, std::string_view bucket, std::string_view key,
                              std::vector<sigv4::query_param> query, std::vector<sigv4::header> headers,
                              std::string_view payload_hash, time_point now) const {
-    return s3::sign_request(creds_, cfg_, method, bucket, key, std::move(query), std::move(headers), payload_hash,
-                            now, &cache_);
+    return s3::sign_request(*credentials_at(now), cfg_, method, bucket, key, std::move(query), std::move(headers),
+                            payload_hash, now, &cache_);
   }
 
  private:
-  credentials creds_;
+  // Everything that depends on one set of credentials. Immutable once published, except the
+  // key slot, which is itself safe for concurrent use.
+  struct state {
+    std::shared_ptr<const credentials> creds;
+    detail::presign_plan plan;
+    mutable sigv4::detail::dated_key_slot keys;
+    // Until when the source vouches for `creds` (time_point ticks); moved forward in place when
+    // the source hands out the same credentials again, so polling sources cost no new state.
+    mutable std::atomic<time_point::rep> current_until{0};
+    bool current_at(time_point now) const noexcept {
+      return now.time_since_epoch().count() < current_until.load(std::memory_order_acquire);
+    }
+  };
+  struct retired_state {
+    std::unique_ptr<const state> held;
+    std::chrono::steady_clock::time_point since;
+  };
+  // A replaced state stays readable this long: a thread that loaded it just before the
+  // rotation finishes its URL in microseconds, so minutes are a wide margin.
+  static constexpr std::chrono::minutes retire_grace{10};
+
+  const state& current(time_point now) const {
+    const state* st = state_.load(std::memory_order_acquire);
+    if (st != nullptr && st->current_at(now)) return *st;
+    return rotate(now);
+  }
+
+  const state& rotate(time_point now) const {
+    std::lock_guard<std::mutex> lock(rotate_mutex_);
+    const state* old = state_.load(std::memory_order_relaxed);
+    if (old != nullptr && old->current_at(now)) return *old;
+    time_point until;
+    std::shared_ptr<const credentials> creds = source_.get(now, until);
+    if (!creds) throw error(errc::invalid_credentials, "s3: the credentials source returned no credentials");
+    if (old != nullptr && old->creds == creds) {
+      old->current_until.store(until.time_since_epoch().count(), std::memory_order_release);
+      return *old;
+    }
+    validate(*creds);
+    auto fresh = std::make_unique<state>();
+    fresh->plan = detail::make_presign_plan(*creds, cfg_);
+    fresh->creds = std::move(creds);
+    fresh->current_until.store(until.time_since_epoch().count(), std::memory_order_relaxed);
+    const state* published = fresh.release();
+    state_.store(published, std::memory_order_release);
+    const auto steady_now = std::chrono::steady_clock::now();
+    if (old != nullptr) retired_.push_back({std::unique_ptr<const state>(old), steady_now});
+    while (!retired_.empty() && steady_now - retired_.front().since > retire_grace) retired_.erase(retired_.begin());
+    return *published;
+  }
+
+  credentials_source source_;
   config cfg_;
-  detail::presign_plan plan_;
+  mutable std::atomic<const state*> state_{nullptr};
+  mutable std::mutex rotate_mutex_;  // one rotation at a time; guards retired_
+  mutable std::vector<retired_state> retired_;
   mutable sigv4::signing_key_cache cache_;
-  // Today's (and yesterday's) key for the presign fast path; lock-free for readers.
-  mutable sigv4::detail::dated_key_slot keys_;
 };
 
 }  // namespace s3

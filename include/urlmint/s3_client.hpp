@@ -327,8 +327,10 @@ inline std::uint64_t check_readable_file(const std::string& path, int* fd_out = 
 /// their own worker connections internally.
 class client {
  public:
-  /// Throws errc::invalid_credentials for incomplete credentials.
-  client(credentials creds, config cfg, client_options opts = {})
+  /// Throws errc::invalid_credentials for incomplete fixed credentials. A rotating source (a
+  /// providers::provider) is asked for each attempt's credentials, so a client kept for weeks
+  /// keeps working while they rotate.
+  client(credentials_source creds, config cfg, client_options opts = {})
       : signer_(std::move(creds), std::move(cfg)), opts_(std::move(opts)), http_(opts_.http) {}
 
   /// The signer (credentials, configuration and key cache), e.g. to presign a GET afterwards.
@@ -388,7 +390,7 @@ class client {
     put_result result;
     const auto resp = execute(
         http_, operation("PUT", bucket, key),
-        [&](time_point now) { return sign_put_object(signer_.creds(), configuration(), bucket, key, with_md5, hash, now); },
+        [&](time_point now) { return sign_put_object(*signer_.credentials_at(now), configuration(), bucket, key, with_md5, hash, now); },
         memory_body(body), progress_for(body.size()), &result.attempts);
     result.etag = resp.header("etag").value_or("");
     return result;
@@ -428,7 +430,7 @@ class client {
     put_result result;
     const auto resp = execute(
         http_, operation("PUT", bucket, key),
-        [&](time_point now) { return sign_put_object(signer_.creds(), configuration(), bucket, key, with_md5, hash, now); },
+        [&](time_point now) { return sign_put_object(*signer_.credentials_at(now), configuration(), bucket, key, with_md5, hash, now); },
         [fd, size, path] {
           curl::body_source src;
           src.size = size;
@@ -530,7 +532,7 @@ class client {
     const auto plan = multipart::plan_parts(size, opts_.part_size);
     const std::string op = operation("PUT", bucket, key) + " (multipart)";
     const auto created = execute(http_, op, [&](time_point now) {
-      return multipart::sign_create(signer_.creds(), configuration(), bucket, key, opts, now);
+      return multipart::sign_create(*signer_.credentials_at(now), configuration(), bucket, key, opts, now);
     }, memory_body(""));
     const std::string upload_id = multipart::parse_upload_id(created.body);
 
@@ -567,7 +569,7 @@ class client {
               return !failed;
             };
           const auto resp = execute(http, op + " part " + std::to_string(part.part_number), [&](time_point now) {
-            return multipart::sign_upload_part(signer_.creds(), configuration(), bucket, key, upload_id,
+            return multipart::sign_upload_part(*signer_.credentials_at(now), configuration(), bucket, key, upload_id,
                                                part.part_number, hash, md5, now);
           }, memory_body(data), progress);
           const auto etag = resp.header("etag");
@@ -594,7 +596,7 @@ class client {
       if (first_failure) std::rethrow_exception(first_failure);
       const std::string body = multipart::complete_body(done);
       const auto resp = execute(http_, op, [&](time_point now) {
-        return multipart::sign_complete(signer_.creds(), configuration(), bucket, key, upload_id, body, now);
+        return multipart::sign_complete(*signer_.credentials_at(now), configuration(), bucket, key, upload_id, body, now);
       }, memory_body(body));
       if (multipart::complete_result_is_error(resp.body))
         throw make_service_error(parse_error_response(resp.status, resp.headers, resp.body), op, configuration());
@@ -613,7 +615,7 @@ class client {
   void abort_quietly(std::string_view bucket, std::string_view key, const std::string& upload_id) noexcept {
     try {
       execute(http_, operation("DELETE", bucket, key) + " (abort multipart)", [&](time_point now) {
-        return multipart::sign_abort(signer_.creds(), configuration(), bucket, key, upload_id, now);
+        return multipart::sign_abort(*signer_.credentials_at(now), configuration(), bucket, key, upload_id, now);
       });
     } catch (...) {
       // The original error matters more; a leftover upload is reclaimed by lifecycle rules.

@@ -97,14 +97,14 @@ int cmd_s3_presign(args& a) {
 
   urlmint::s3::signer signer(resolve_credentials(common.profile), common.config);
   // A URL cannot outlive the session token that signed it; say so rather than shorten it.
-  if (auto w = urlmint::providers::presign_lifetime_warning(signer.creds(), common.now, opts.expires_in))
+  if (auto w = urlmint::providers::presign_lifetime_warning(*signer.credentials_at(common.now), common.now, opts.expires_in))
     std::fprintf(stderr, "urlmint s3 presign: warning: %s\n", w->c_str());
   if (batch) return run_batch(signer, uri.bucket, opts, common.now);
 
   const std::string url = signer.presign(uri.bucket, uri.key, opts, common.now);
   if (common.debug)
-    print_debug_steps(urlmint::s3::presign_steps(signer.creds(), common.config, uri.bucket, uri.key, opts, common.now),
-                      signer.creds());
+    print_debug_steps(urlmint::s3::presign_steps(*signer.credentials_at(common.now), common.config, uri.bucket, uri.key, opts, common.now),
+                      *signer.credentials_at(common.now));
   std::printf("%s\n", url.c_str());
   return exit_ok;
 }
