@@ -10,14 +10,6 @@ namespace sigv4 = urlmint::sigv4;
 
 namespace {
 
-// "2015-08-30T12:36:00Z" -> time_point
-urlmint::time_point iso_time(const std::string& text) {
-  std::string basic;
-  for (char c : text)
-    if (c != '-' && c != ':') basic += c;
-  return *urlmint::parse_amz_date(basic);
-}
-
 struct vector_case {
   std::string dir;
   std::string context;
@@ -51,7 +43,7 @@ void check_vector(const vector_case& v, sigv4::signature_location where, const s
   sigv4::params p;
   p.region = *test_support::json_value(ctx, "region");
   p.service = *test_support::json_value(ctx, "service");
-  p.time = iso_time(*test_support::json_value(ctx, "timestamp"));
+  p.time = test_support::iso_time(*test_support::json_value(ctx, "timestamp"));
   p.location = where;
   p.path = s3_style ? sigv4::path_encoding::as_is
                     : (normalize ? sigv4::path_encoding::normalize_and_double_encode

@@ -19,6 +19,14 @@ namespace test_support {
 
 inline std::string data_dir() { return URLMINT_TEST_DATA_DIR; }
 
+// The suites' context.json timestamps, "2015-08-30T12:36:00Z", as a time_point.
+inline urlmint::time_point iso_time(const std::string& text) {
+  std::string basic;
+  for (char c : text)
+    if (c != '-' && c != ':') basic += c;
+  return *urlmint::parse_amz_date(basic);
+}
+
 inline std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;

@@ -57,6 +57,20 @@ inline std::string hex_encode(const void* data, std::size_t size) {
 /// Lowercase hex of the bytes of `data`.
 inline std::string hex_encode(std::string_view data) { return hex_encode(data.data(), data.size()); }
 
+/// The bytes of hex text (either case); nullopt for an odd length or a non-hex digit.
+inline std::optional<std::string> hex_decode(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = detail::hex_value(hex[i]);
+    const int lo = detail::hex_value(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
 /// Whether an object key's "/" is kept (S3 paths) or encoded as %2F (query names and values).
 enum class slash_encoding { keep, encode };
 

@@ -12,6 +12,7 @@
 #include "time.hpp"
 #include "credentials.hpp"
 #include "sigv4.hpp"
+#include "sigv4a.hpp"
 #include "s3.hpp"
 #include "cloudfront.hpp"
 #include "cloudfront_management.hpp"
