@@ -83,6 +83,9 @@ aws_secret_access_key = {FILE_SECRET}
 aws_access_key_id=AKIAFILEDEV
 aws_secret_access_key={FILE_SECRET}
 """)
+SPACED = write("my proc.sh", "#!/bin/sh\n[ \"$#\" = 2 ] && [ \"$1\" = 'arg one' ] && [ \"$2\" = '$HOME' ] || exit 3\n"
+               "printf '%s' '{\"Version\": 1, \"AccessKeyId\": \"AKIASPLIT\", "
+               f"\"SecretAccessKey\": \"{FILE_SECRET}\"}}'\n", 0o700)
 PROC = write("proc.sh", "#!/bin/sh\nprintf '%s' '{\"Version\": 1, \"AccessKeyId\": \"AKIAPROC\", "
              f"\"SecretAccessKey\": \"{FILE_SECRET}\"}}'\n", 0o700)
 CONFIG = write("config", f"""[default]
@@ -95,6 +98,8 @@ AWS_ACCESS_KEY_ID = AKIACONFIG
 aws_secret_access_key = {FILE_SECRET}
 [profile proc]
 credential_process = {PROC}
+[profile split]
+credential_process = "{SPACED}" 'arg one' '$HOME'
 [profile chain]
 role_arn = arn:aws:iam::123456789012:role/r
 source_profile = dev
@@ -168,6 +173,7 @@ with FakeMetadataServer() as fake:
     expect_key("--profile beats the environment", dict(FILES, **ENV_KEYS), "AKIAFILEDEV", profile="dev")
     expect_key("[profile NAME] keys in the config file", FILES, "AKIACONFIG", profile="cfg")
     expect_key("credential_process", FILES, "AKIAPROC", profile="proc")
+    expect_key("credential_process is split shell-style and run without a shell", FILES, "AKIASPLIT", profile="split")
 
     web = dict(FILES, AWS_WEB_IDENTITY_TOKEN_FILE=WEB_TOKEN, AWS_ROLE_ARN="arn:aws:iam::123456789012:role/app",
                AWS_ROLE_SESSION_NAME="urlmint-test", AWS_ENDPOINT_URL_STS=fake.url, AWS_REGION="us-east-1")
@@ -217,6 +223,10 @@ with FakeMetadataServer() as fake:
         status = e.code
     check("the fake IMDS answers 401 without a token", status == 401, str(status))
 
+    imds_cfg = write("imds-config", f"[default]\nec2_metadata_service_endpoint = {fake.url}/\n")
+    imds_from_config = {k: v for k, v in imds.items() if k != "AWS_EC2_METADATA_SERVICE_ENDPOINT"}
+    expect_key("ec2_metadata_service_endpoint in the config file", dict(imds_from_config, AWS_CONFIG_FILE=imds_cfg),
+               "ASIAFAKEIMDS")
     expect_key("container credentials beat instance metadata", dict(imds, **{
         k: v for k, v in ecs.items() if k.startswith("AWS_CONTAINER")}), "ASIAFAKEECS")
 

@@ -9,12 +9,10 @@
 // https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html
 
 #include <sys/stat.h>  // stat: tell a missing shared file from an unreadable one
-#include <sys/wait.h>  // WIFEXITED, WEXITSTATUS: credential_process exit status
 
 #include <algorithm>   // std::min, std::max
 #include <chrono>      // std::chrono::seconds
 #include <cstdint>     // std::int64_t
-#include <cstdio>      // popen, fread: credential_process
 #include <cstdlib>     // std::getenv
 #include <fstream>     // std::ifstream: the shared files and token files
 #include <functional>  // std::function
@@ -28,6 +26,7 @@
 #include <vector>
 
 #include "credential_formats.hpp"
+#include "credential_process.hpp"
 #include "credentials.hpp"
 #include "crypto.hpp"
 #include "encoding.hpp"
@@ -39,7 +38,7 @@ namespace urlmint {
 namespace providers {
 
 // ---------------------------------------------------------------------------------------------
-// Injectable edges: environment, HTTP, processes.
+// Injectable edges: environment, HTTP (processes: credential_process.hpp).
 
 /// Looks up an environment variable; nullopt when unset or empty. Tests pass a map instead
 /// of the process environment.
@@ -73,46 +72,6 @@ struct http_response {
 /// urlmint::error(errc::transport) when no response arrives (refused, unreachable, timeout);
 /// the message must not contain the request's headers or body.
 using transport = std::function<http_response(const http_request&)>;
-
-/// What a credential_process run produced.
-struct process_result {
-  int exit_status = 0;  ///< the exit code, or -1 when the process did not exit normally
-  std::string output;   ///< its standard output (up to 1 MiB); holds secrets, wiped after parsing
-};
-
-/// Runs a credential_process command line and captures its stdout.
-using process_runner = std::function<process_result(const std::string& command)>;
-
-namespace detail {
-
-// pclose() is the only way to reap a popen() child, so the deleter is where it happens.
-struct pipe_closer {
-  void operator()(std::FILE* f) const noexcept { ::pclose(f); }
-};
-using unique_pipe = std::unique_ptr<std::FILE, pipe_closer>;
-
-}  // namespace detail
-
-/// The default process_runner: runs `command` with /bin/sh -c (the AWS CLI splits it shell-style
-/// too), stderr passed through, stdout captured up to 1 MiB. Throws errc::io when it cannot start.
-inline process_result run_shell_command(const std::string& command) {
-  std::fflush(nullptr);  // a child inherits unflushed stdio buffers otherwise
-  detail::unique_pipe pipe(::popen(command.c_str(), "r"));
-  if (!pipe)
-    throw error(errc::io, "credential_process: cannot start the command; check that it exists and is executable");
-  process_result result;
-  constexpr std::size_t limit = std::size_t(1) << 20;
-  char buffer[4096];
-  std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0) {
-    if (result.output.size() + n > limit) break;
-    result.output.append(buffer, n);
-  }
-  secure_wipe(buffer, sizeof buffer);
-  const int status = ::pclose(pipe.release());
-  result.exit_status = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 namespace detail {
 
@@ -342,15 +301,6 @@ struct web_identity_config {
   std::string session_name;  ///< AWS_ROLE_SESSION_NAME or role_session_name; default urlmint-<unix time>
   std::string sts_endpoint;  ///< e.g. "https://sts.us-east-1.amazonaws.com" (AWS_ENDPOINT_URL_STS overrides)
 };
-
-/// The STS endpoint for `region`: AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, else AWS's
-/// regional endpoint (the AWS CLI's default since 2024).
-inline std::string sts_endpoint(std::string_view region, const environment& env = process_environment) {
-  if (auto e = env("AWS_ENDPOINT_URL_STS")) return detail::trim_slashes(*e);
-  if (auto e = env("AWS_ENDPOINT_URL")) return detail::trim_slashes(*e);
-  const std::string r(region.empty() ? std::string_view("us-east-1") : region);
-  return "https://sts." + r + (r.substr(0, 3) == "cn-" ? ".amazonaws.com.cn" : ".amazonaws.com");
-}
 
 /// The unsigned AssumeRoleWithWebIdentity call for `token` (a POST form; the token is a
 /// secret, so the request body must not be logged).

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "credential_sources.hpp"
+#include "endpoint_settings.hpp"
 #include "credentials.hpp"
 #include "error.hpp"
 #include "time.hpp"
@@ -49,7 +50,7 @@ struct chain_options {
   /// HTTP for STS, ECS and IMDS; providers::curl_transport() from <urlmint/providers_curl.hpp>.
   transport http;
   /// How credential_process commands run.
-  process_runner run = run_shell_command;
+  process_runner run = run_command;
 };
 
 /// Credentials and a one-line description of where they came from (no secrets).
@@ -75,6 +76,13 @@ inline std::optional<web_identity_config> web_identity_settings(const chain_opti
   c.token_file = *file;
   c.role_arn = get("AWS_ROLE_ARN", "role_arn").value_or("");
   return c;
+}
+
+// STS for the chain: the region of chain_options (else the profile's), the endpoint settings
+// of the profile in effect (botocore's STS client reads the session's profile, not the source's).
+inline service_endpoint sts_for(const shared_files& files, const chain_options& o) {
+  const std::string region = o.region.empty() ? resolve_region(std::nullopt, o.profile, o.env) : o.region;
+  return sts_service_endpoint(region, files, profile_name(o.profile, o.env), o.env);
 }
 
 inline std::string profile_where(const profile& prof) {
@@ -153,7 +161,7 @@ inline resolved_credentials assume_role_profile(const shared_files& files, const
                                                        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set");
       source = fetch_container_credentials(*cfg, o.http, now);
     } else if (kind == "Ec2InstanceMetadata") {
-      auto cfg = imds_from_environment(o.env);
+      auto cfg = imds_settings(files, profile_name(o.profile, o.env), o.env);
       if (!cfg) throw error(errc::invalid_credentials, where + ": credential_source Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED is set");
       source = fetch_imds_credentials(*cfg, o.http, now);
     } else {
@@ -172,8 +180,7 @@ inline resolved_credentials assume_role_profile(const shared_files& files, const
       source = std::move(own->creds);
     } else if (auto wi = web_identity_settings(o, src, false)) {
       wi->session_name = src->get("role_session_name").value_or("urlmint-" + std::to_string(to_unix_seconds(now)));
-      const std::string region = o.region.empty() ? resolve_region(std::nullopt, o.profile, o.env) : o.region;
-      wi->sts_endpoint = sts_endpoint(region, o.env);
+      wi->sts_endpoint = sts_for(files, o).url;
       source = assume_role_with_web_identity(*wi, o.http, now);
     } else {
       throw error(errc::invalid_credentials, where + ": source_profile '" + *source_profile +
@@ -185,8 +192,9 @@ inline resolved_credentials assume_role_profile(const shared_files& files, const
   cfg.session_name = prof.get("role_session_name").value_or("urlmint-" + std::to_string(to_unix_seconds(now)));
   cfg.external_id = prof.get("external_id").value_or("");
   cfg.duration_seconds = prof.get("duration_seconds").value_or("");
-  cfg.region = o.region.empty() ? resolve_region(std::nullopt, o.profile, o.env) : o.region;
-  cfg.sts_endpoint = sts_endpoint(cfg.region, o.env);
+  const service_endpoint sts = sts_for(files, o);
+  cfg.region = sts.signing_region;
+  cfg.sts_endpoint = sts.url;
   credentials c = assume_role(cfg, source, o.http, now, where);
   return resolved_credentials{std::move(c), where + " (assume role " + cfg.role_arn + ")"};
 }
@@ -234,8 +242,7 @@ inline resolved_credentials resolve_credentials(const chain_options& o, time_poi
     if (auto s = o.env("AWS_ROLE_SESSION_NAME"); s && !explicit_profile) wi->session_name = *s;
     else if (prof && prof->get("role_session_name")) wi->session_name = *prof->get("role_session_name");
     else wi->session_name = "urlmint-" + std::to_string(to_unix_seconds(now));
-    const std::string region = o.region.empty() ? resolve_region(std::nullopt, o.profile, o.env) : o.region;
-    wi->sts_endpoint = sts_endpoint(region, o.env);
+    wi->sts_endpoint = detail::sts_for(files, o).url;
     credentials c = assume_role_with_web_identity(*wi, o.http, now);
     return {std::move(c), "web identity (role " + wi->role_arn + ")"};
   }
@@ -258,7 +265,7 @@ inline resolved_credentials resolve_credentials(const chain_options& o, time_poi
   }
   tried.push_back("container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set)");
 
-  if (auto imds = imds_from_environment(o.env)) {
+  if (auto imds = imds_settings(files, name, o.env)) {
     if (!o.http) {
       tried.push_back("EC2 instance metadata (skipped: no HTTP transport)");
     } else {

@@ -164,14 +164,15 @@ struct s3_common {
 };
 
 /// Consumes --region, --endpoint-url, --addressing-style, --profile, --now and --debug.
+/// The endpoint: --endpoint-url, else providers::configured_endpoint("s3", ...).
 inline s3_common parse_s3_common(args& a) {
   s3_common c;
   c.profile = a.value("--profile");
   if (!c.profile) c.profile = env("AWS_PROFILE");
   c.config.region = resolve_region(a.value("--region"), c.profile);
-  if (auto e = a.value("--endpoint-url")) c.config.endpoint_url = *e;
-  else if (auto ee = env("AWS_ENDPOINT_URL_S3")) c.config.endpoint_url = *ee;
-  else if (auto eg = env("AWS_ENDPOINT_URL")) c.config.endpoint_url = *eg;
+  // --endpoint-url, then AWS's standard endpoint settings (AWS_ENDPOINT_URL_S3, services, ...).
+  if (auto e = urlmint::providers::configured_endpoint("s3", a.value("--endpoint-url"), c.profile))
+    c.config.endpoint_url = *e;
   if (auto s = a.value("--addressing-style")) c.config.style = urlmint::s3::parse_addressing_style(*s);
   c.now = signing_time(a.value("--now"));
   c.debug = a.flag("--debug");
