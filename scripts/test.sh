@@ -2,7 +2,8 @@
 # The one test command: installs what is missing, then builds and tests urlmint both ways.
 #   1. CMake + g++, -Werror, AddressSanitizer + UBSan: every test, including the integration
 #      tests against a real S3 server (OpenStack Swift's s3api) started on 127.0.0.1.
-#   2. Meson + clang, -Werror: every unit test again with the other compiler and build system.
+#   2. Meson + clang, -Werror: every unit test again with the other compiler and build system,
+#      in separate-compilation mode (URLMINT_SEPARATE_COMPILATION, urlmint_separate_dep).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -46,9 +47,9 @@ if [[ "${URLMINT_BROWSER_TEST:-}" == 1 ]]; then
   tests/browser/run.sh build/test-asan/tools/urlmint/urlmint
 fi
 
-echo "== meson + clang ==" >&2
+echo "== meson + clang, separate compilation ==" >&2
 if [[ ! -f build/test-meson/build.ninja ]]; then
-  CXX=clang++ meson setup build/test-meson -Dwerror=true -Dbuildtype=debugoptimized >/dev/null
+  CXX=clang++ meson setup build/test-meson -Dwerror=true -Dbuildtype=debugoptimized -Dseparate_compilation=true >/dev/null
 fi
 meson compile -C build/test-meson -j "$jobs" >/dev/null
 meson test -C build/test-meson --print-errorlogs --num-processes "$jobs" | tee build/test-meson/summary.txt

@@ -13,6 +13,7 @@
 #include <type_traits>  // std::enable_if_t
 #include <utility>      // std::move, std::declval
 
+#include "config.hpp"
 #include "crypto.hpp"
 #include "error.hpp"
 #include "time.hpp"
@@ -78,21 +79,7 @@ struct credentials {
 
 /// Throws errc::invalid_credentials when the key id or secret is missing or malformed.
 /// The message names the field, never its value.
-inline void validate(const credentials& c) {
-  if (c.access_key_id.empty())
-    throw error(errc::invalid_credentials,
-                "credentials: access key id is empty; set AWS_ACCESS_KEY_ID or pass credentials explicitly");
-  if (c.secret_access_key.empty())
-    throw error(errc::invalid_credentials,
-                "credentials: secret access key is empty; set AWS_SECRET_ACCESS_KEY or pass credentials explicitly");
-  for (char ch : c.access_key_id) {
-    // The key id goes into X-Amz-Credential as "ID/date/region/s3/aws4_request", so a "/" or
-    // whitespace would corrupt the scope.
-    if (ch == '/' || ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t')
-      throw error(errc::invalid_credentials,
-                  "credentials: access key id contains '/' or whitespace; check AWS_ACCESS_KEY_ID");
-  }
-}
+URLMINT_DECL void validate(const credentials& c);
 
 /// Where a long-lived object (s3::signer, s3::client, publish::publisher) gets its credentials:
 /// a fixed set, or a source that rotates them, such as a providers::provider on EC2, ECS or
@@ -169,24 +156,12 @@ class credentials_source {
 
 /// Reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. Returns nullopt when
 /// neither key variable is set; throws errc::invalid_credentials when only one of them is.
-inline std::optional<credentials> credentials_from_environment() {
-  const char* id = std::getenv("AWS_ACCESS_KEY_ID");
-  const char* secret = std::getenv("AWS_SECRET_ACCESS_KEY");
-  const char* token = std::getenv("AWS_SESSION_TOKEN");
-  const bool has_id = id != nullptr && *id != '\0';
-  const bool has_secret = secret != nullptr && *secret != '\0';
-  if (!has_id && !has_secret) return std::nullopt;
-  if (!has_id)
-    throw error(errc::invalid_credentials,
-                "credentials: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not; set both");
-  if (!has_secret)
-    throw error(errc::invalid_credentials,
-                "credentials: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both");
-  credentials c(id, secret, token != nullptr ? token : "");
-  validate(c);
-  return c;
-}
+URLMINT_DECL std::optional<credentials> credentials_from_environment();
 
 }  // namespace urlmint
+
+#if defined(URLMINT_HEADER_ONLY)
+#include "impl/credentials.ipp"
+#endif
 
 #endif  // URLMINT_CREDENTIALS_HPP

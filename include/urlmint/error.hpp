@@ -5,6 +5,8 @@
 #include <string>
 #include <system_error>  // std::error_code, std::error_category, std::is_error_code_enum
 
+#include "config.hpp"
+
 namespace urlmint {
 
 /// What kind of failure an urlmint::error reports; a std::error_code enum (category "urlmint").
@@ -29,11 +31,7 @@ namespace detail {
 
 // what() is promised to be one line, but messages quote caller input (URLs, names, paths)
 // that may hold line breaks or terminal escapes; found by fuzzing parse_s3_uri/parse_endpoint.
-inline std::string one_line(std::string message) {
-  for (char& c : message)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return message;
-}
+URLMINT_DECL std::string one_line(std::string message);
 
 class error_category_impl final : public std::error_category {
  public:
@@ -61,13 +59,10 @@ class error_category_impl final : public std::error_category {
 }  // namespace detail
 
 /// The category of urlmint's error codes; its name() is "urlmint".
-inline const std::error_category& error_category() noexcept {
-  static const detail::error_category_impl instance;
-  return instance;
-}
+URLMINT_DECL const std::error_category& error_category() noexcept;
 
 /// Makes `errc` values usable as std::error_code (found by argument-dependent lookup).
-inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
+URLMINT_DECL std::error_code make_error_code(errc e) noexcept;
 
 /// The one exception type urlmint throws. `what()` is a single line that says what is
 /// wrong and how to fix it; it never contains a secret key, session token or private key.
@@ -90,5 +85,9 @@ namespace std {
 template <>
 struct is_error_code_enum<urlmint::errc> : true_type {};
 }  // namespace std
+
+#if defined(URLMINT_HEADER_ONLY)
+#include "impl/error.ipp"
+#endif
 
 #endif  // URLMINT_ERROR_HPP

@@ -1,0 +1,18 @@
+#ifndef URLMINT_SRC_HPP
+#define URLMINT_SRC_HPP
+
+// Separate compilation: include this from exactly one source file of a program built with
+// URLMINT_SEPARATE_COMPILATION defined (everywhere), to compile urlmint's function definitions
+// once instead of in every TU that includes a header. See config.hpp. CMake's
+// urlmint::separate and Meson's urlmint_separate_dep build it for you.
+
+#if !defined(URLMINT_SEPARATE_COMPILATION)
+#error "urlmint/src.hpp is for URLMINT_SEPARATE_COMPILATION builds; header-only builds need no source file"
+#endif
+
+#include "impl/error.ipp"
+#include "impl/encoding.ipp"
+#include "impl/time.ipp"
+#include "impl/credentials.ipp"
+
+#endif  // URLMINT_SRC_HPP
