@@ -141,3 +141,49 @@ TEST_CASE("Content-MD5 is the base64 MD5 of the body", "[multipart]") {
   h.update("bc");
   CHECK(h.finish_base64() == "kAFQmDzST7DWlj99KOF/cg==");
 }
+
+TEST_CASE("conditional writes sign If-None-Match or If-Match on PutObject and Complete, never on Create or parts",
+          "[multipart][conditional]") {
+  s3::put_options o;
+  o.if_none_match = "*";
+  const auto put = s3::sign_put_object(aws_example, local(), "charts", "a.png", o, urlmint::sha256_hex(""), may_24_2013);
+  CHECK(header_value(put, "if-none-match") == "*");
+  CHECK(header_value(put, "authorization").find("SignedHeaders=host;if-none-match;") != std::string::npos);
+  const auto create = mp::sign_create(aws_example, local(), "charts", "a.png", o, may_24_2013);
+  CHECK(header_value(create, "if-none-match") == "<absent>");
+  const std::string body = mp::complete_body({{1, "\"e1\""}});
+  const auto complete =
+      mp::sign_complete(aws_example, local(), "charts", "a.png", "u1", body, s3::condition_headers(o), may_24_2013);
+  CHECK(header_value(complete, "if-none-match") == "*");
+  CHECK(header_value(complete, "content-type") == "application/xml");
+  s3::put_options m;
+  m.if_match = "abc";
+  CHECK(s3::condition_headers(m).at(0).value == "\"abc\"");
+  m.if_none_match = "*";
+  CHECK_THROWS_WITH(s3::condition_headers(m),
+                    "s3: a write takes one condition; use --no-overwrite or --if-match, not both");
+  s3::put_options bad;
+  bad.if_none_match = "\"e\"";
+  CHECK_THROWS_AS(s3::condition_headers(bad), urlmint::error);
+}
+
+TEST_CASE("uploads with a checksum announce it at Create and list each part's value at Complete",
+          "[multipart][checksums]") {
+  s3::put_options o;
+  o.checksum = urlmint::checksums::algorithm::crc32c;
+  const auto create = mp::sign_create(aws_example, local(), "charts", "a.bin", o, may_24_2013);
+  CHECK(header_value(create, "x-amz-checksum-algorithm") == "CRC32C");
+  CHECK(header_value(create, "x-amz-checksum-type") == "COMPOSITE");
+  o.checksum = urlmint::checksums::algorithm::crc64nvme;
+  CHECK(header_value(mp::sign_create(aws_example, local(), "charts", "a.bin", o, may_24_2013), "x-amz-checksum-type") ==
+        "FULL_OBJECT");
+  CHECK(mp::complete_body({{2, "\"e2\"", "AAAAAAAAAAA="}, {1, "\"e1\"", "rosUhgp5mIg="}},
+                          urlmint::checksums::algorithm::crc64nvme) ==
+        "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        "<Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag><ChecksumCRC64NVME>rosUhgp5mIg=</ChecksumCRC64NVME></Part>"
+        "<Part><PartNumber>2</PartNumber><ETag>&quot;e2&quot;</ETag><ChecksumCRC64NVME>AAAAAAAAAAA=</ChecksumCRC64NVME></Part>"
+        "</CompleteMultipartUpload>");
+  CHECK_THROWS_WITH(mp::complete_body({{1, "\"e1\""}}, urlmint::checksums::algorithm::sha1),
+                    "multipart: part 1 has no SHA1 checksum; every part of the upload needs one");
+  CHECK(mp::complete_body({{1, "\"e1\""}}).find("Checksum") == std::string::npos);
+}

@@ -181,3 +181,22 @@ TEST_CASE("a failed multipart upload is aborted and the first error is reported"
   REQUIRE_FALSE(reqs.empty());
   CHECK(reqs.back().head.rfind("DELETE /b/big.bin?uploadId=u1 HTTP/1.1", 0) == 0);
 }
+
+TEST_CASE("a failed write condition is errc::precondition_failed, for 412 and 409 ConditionalRequestConflict",
+          "[s3_client][conditional]") {
+  const auto cfg = local("http://127.0.0.1:1");
+  const auto d412 = s3::parse_error_response(
+      412, {}, "<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not "
+               "hold</Message></Error>");
+  const auto e412 = s3::make_service_error(d412, "PUT s3://b/k", cfg);
+  CHECK(e412.code() == urlmint::errc::precondition_failed);
+  CHECK(std::string(e412.what()) ==
+        "s3: PUT s3://b/k failed: HTTP 412 PreconditionFailed: At least one of the pre-conditions you specified did "
+        "not hold; the write's condition did not hold (an object already has this key, or its ETag is no longer the "
+        "one given); nothing was changed");
+  const auto d409 = s3::parse_error_response(409, {}, "<Error><Code>ConditionalRequestConflict</Code></Error>");
+  CHECK(s3::make_service_error(d409, "PUT s3://b/k", cfg).code() == urlmint::errc::precondition_failed);
+  CHECK_FALSE(s3::is_retryable(409, "ConditionalRequestConflict"));
+  const auto other409 = s3::parse_error_response(409, {}, "<Error><Code>BucketNotEmpty</Code></Error>");
+  CHECK(s3::make_service_error(other409, "DELETE s3://b", cfg).code() == urlmint::errc::service);
+}

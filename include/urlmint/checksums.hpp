@@ -392,6 +392,13 @@ inline std::uint64_t crc_combine(algorithm a, std::uint64_t crc_a, std::uint64_t
   }
 }
 
+/// The raw big-endian digest of CRC value `crc` (4 bytes for CRC32/CRC32C, 8 for CRC64NVME).
+inline std::string crc_digest(algorithm a, std::uint64_t crc) {
+  std::string out;
+  for (std::size_t i = info(a).digest_size; i-- > 0;) out.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  return out;
+}
+
 /// Any of the algorithms, fed incrementally. Copyable for the CRCs; SHA state is copied too.
 class hasher {
  public:
@@ -445,7 +452,7 @@ class hasher {
       case algorithm::crc32:
       case algorithm::crc32c:
       case algorithm::crc64nvme:
-        for (std::size_t i = info(alg_).digest_size; i-- > 0;) out.push_back(static_cast<char>((crc_ >> (8 * i)) & 0xff));
+        out = crc_digest(alg_, crc_);
         break;
       case algorithm::sha1: {
         hasher copy(*this);

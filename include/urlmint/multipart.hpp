@@ -15,8 +15,10 @@
 #include <optional>   // std::optional
 #include <string>
 #include <string_view>
+#include <utility>    // std::move
 #include <vector>
 
+#include "checksums.hpp"
 #include "credentials.hpp"
 #include "crypto.hpp"
 #include "encoding.hpp"
@@ -74,6 +76,11 @@ inline std::string content_md5(std::string_view data) {
 struct completed_part {
   int part_number = 0;  ///< 1..10000
   std::string etag;     ///< the ETag header UploadPart returned, quotes included
+  std::string checksum; ///< base64 x-amz-checksum-<alg> the part was sent with (uploads with a checksum)
+
+  completed_part() = default;
+  completed_part(int number, std::string part_etag, std::string part_checksum = {})
+      : part_number(number), etag(std::move(part_etag)), checksum(std::move(part_checksum)) {}
 };
 
 /// One part of a plan: which bytes of the source it carries.
@@ -220,7 +227,9 @@ inline std::string parse_upload_id(std::string_view xml) {
 /// requires ascending order). Throws errc::invalid_argument for no parts, a duplicate or
 /// out-of-range part number, or an empty ETag.
 /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
-inline std::string complete_body(std::vector<completed_part> parts) {
+/// With `checksum`, each part also lists the checksum it was uploaded with (<ChecksumCRC32>, ...).
+inline std::string complete_body(std::vector<completed_part> parts,
+                                 std::optional<checksums::algorithm> checksum = std::nullopt) {
   if (parts.empty())
     throw error(errc::invalid_argument, "multipart: no parts to complete; upload at least one part first");
   std::sort(parts.begin(), parts.end(),
@@ -235,7 +244,16 @@ inline std::string complete_body(std::vector<completed_part> parts) {
       throw error(errc::invalid_argument, "multipart: part " + std::to_string(parts[i].part_number) +
                                               " has no ETag; use the ETag header UploadPart returned");
     xml += "<Part><PartNumber>" + std::to_string(parts[i].part_number) + "</PartNumber><ETag>" +
-           xml_escape(parts[i].etag) + "</ETag></Part>";
+           xml_escape(parts[i].etag) + "</ETag>";
+    if (checksum) {
+      if (parts[i].checksum.empty())
+        throw error(errc::invalid_argument, "multipart: part " + std::to_string(parts[i].part_number) + " has no " +
+                                                std::string(checksums::info(*checksum).name) +
+                                                " checksum; every part of the upload needs one");
+      const std::string element(checksums::info(*checksum).xml_element);
+      xml += "<" + element + ">" + xml_escape(parts[i].checksum) + "</" + element + ">";
+    }
+    xml += "</Part>";
   }
   xml += "</CompleteMultipartUpload>";
   return xml;
@@ -259,13 +277,32 @@ inline std::vector<sigv4::query_param> upload_part_query(std::string_view upload
 }
 
 /// CreateMultipartUpload (POST /KEY?uploads), carrying the object's headers (Content-Type,
-/// Cache-Control, metadata, ...): they are set at creation, not per part.
+/// Cache-Control, metadata, ...): they are set at creation, not per part. With
+/// opts.checksum it announces the algorithm (x-amz-checksum-algorithm) and S3's checksum type:
+/// FULL_OBJECT for CRC64NVME (the only type S3 allows it), COMPOSITE for the others. The
+/// write conditions (If-None-Match, If-Match) belong to sign_complete, not here.
 inline sigv4::signed_request sign_create(const credentials& creds, const s3::config& cfg, std::string_view bucket,
                                          std::string_view key, const s3::put_options& opts, time_point now,
                                          sigv4::signing_key_cache* cache = nullptr) {
   s3::validate_key(key);
-  return s3::sign_request(creds, cfg, "POST", bucket, key, {{"uploads", ""}}, s3::put_headers(opts),
+  std::vector<sigv4::header> headers = s3::put_headers(opts);
+  if (opts.checksum) {
+    headers.push_back({"x-amz-checksum-algorithm", std::string(checksums::info(*opts.checksum).name)});
+    headers.push_back({"x-amz-checksum-type", *opts.checksum == checksums::algorithm::crc64nvme ? "FULL_OBJECT" : "COMPOSITE"});
+  }
+  return s3::sign_request(creds, cfg, "POST", bucket, key, {{"uploads", ""}}, std::move(headers),
                           sigv4::empty_payload_sha256, now, cache);
+}
+
+/// UploadPart with any integrity headers to sign: Content-MD5, or x-amz-checksum-<alg>.
+inline sigv4::signed_request sign_upload_part(const credentials& creds, const s3::config& cfg,
+                                              std::string_view bucket, std::string_view key,
+                                              std::string_view upload_id, int part_number,
+                                              std::string_view payload_hash, std::vector<sigv4::header> headers,
+                                              time_point now, sigv4::signing_key_cache* cache = nullptr) {
+  s3::validate_key(key);
+  return s3::sign_request(creds, cfg, "PUT", bucket, key, upload_part_query(upload_id, part_number),
+                          std::move(headers), payload_hash, now, cache);
 }
 
 /// UploadPart (PUT /KEY?partNumber=N&uploadId=ID) of a body with hex SHA-256 `payload_hash`;
@@ -275,11 +312,9 @@ inline sigv4::signed_request sign_upload_part(const credentials& creds, const s3
                                               std::string_view upload_id, int part_number,
                                               std::string_view payload_hash, std::string_view content_md5_,
                                               time_point now, sigv4::signing_key_cache* cache = nullptr) {
-  s3::validate_key(key);
   std::vector<sigv4::header> headers;
   if (!content_md5_.empty()) headers.push_back({"Content-MD5", std::string(content_md5_)});
-  return s3::sign_request(creds, cfg, "PUT", bucket, key, upload_part_query(upload_id, part_number),
-                          std::move(headers), payload_hash, now, cache);
+  return sign_upload_part(creds, cfg, bucket, key, upload_id, part_number, payload_hash, std::move(headers), now, cache);
 }
 
 /// A presigned UploadPart URL (PUT, UNSIGNED-PAYLOAD) valid for `expires_in` (1..604800 s):
@@ -296,13 +331,24 @@ inline std::string presign_upload_part(const credentials& creds, const s3::confi
 }
 
 /// CompleteMultipartUpload (POST /KEY?uploadId=ID) with `body` from complete_body().
+/// `headers` adds signed headers: the write conditions (s3::condition_headers) and, for a
+/// full-object checksum, x-amz-checksum-<alg> of the whole object with x-amz-checksum-type.
+inline sigv4::signed_request sign_complete(const credentials& creds, const s3::config& cfg, std::string_view bucket,
+                                           std::string_view key, std::string_view upload_id, std::string_view body,
+                                           std::vector<sigv4::header> headers, time_point now,
+                                           sigv4::signing_key_cache* cache = nullptr) {
+  s3::validate_key(key);
+  validate_upload_id(upload_id);
+  headers.insert(headers.begin(), {"Content-Type", "application/xml"});
+  return s3::sign_request(creds, cfg, "POST", bucket, key, {{"uploadId", std::string(upload_id)}}, std::move(headers),
+                          sha256_hex(body), now, cache);
+}
+
+/// CompleteMultipartUpload without extra headers.
 inline sigv4::signed_request sign_complete(const credentials& creds, const s3::config& cfg, std::string_view bucket,
                                            std::string_view key, std::string_view upload_id, std::string_view body,
                                            time_point now, sigv4::signing_key_cache* cache = nullptr) {
-  s3::validate_key(key);
-  validate_upload_id(upload_id);
-  return s3::sign_request(creds, cfg, "POST", bucket, key, {{"uploadId", std::string(upload_id)}},
-                          {{"Content-Type", "application/xml"}}, sha256_hex(body), now, cache);
+  return sign_complete(creds, cfg, bucket, key, upload_id, body, {}, now, cache);
 }
 
 /// AbortMultipartUpload (DELETE /KEY?uploadId=ID): frees the parts already stored.

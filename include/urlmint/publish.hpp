@@ -56,6 +56,9 @@ struct config {
   std::string bucket;                        ///< required
   s3::config s3;                             ///< region, endpoint_url, addressing style
   std::string cloudfront_domain;             ///< empty: presigned links
+  /// Never replace an object: every upload is conditional (If-None-Match: *), and one whose key
+  /// is taken fails with errc::precondition_failed and changes nothing. For unique chart keys.
+  bool never_overwrite = false;
   std::chrono::seconds presign_expiry = default_expiry;  ///< 1..604800 s
   log_hook on_publish;                       ///< optional
 };
@@ -129,7 +132,7 @@ class publisher {
   /// the link. The seed's charts: content_type "image/png", cache_control "max-age=31536000".
   result publish(std::string_view key, std::string_view bytes, const s3::put_options& opts, time_point now) {
     result r;
-    r.upload = client_.put_object(cfg_.bucket, key, bytes, opts);
+    r.upload = client_.put_object(cfg_.bucket, key, bytes, upload_options(opts));
     finish(r, key, bytes.size(), now);
     return r;
   }
@@ -141,7 +144,7 @@ class publisher {
   /// Uploads the file at `path` (streamed; multipart when large) under `key` and returns the link.
   result publish_file(std::string_view key, const std::string& path, const s3::put_options& opts, time_point now) {
     result r;
-    r.upload = client_.put_file(cfg_.bucket, key, path, opts);
+    r.upload = client_.put_file(cfg_.bucket, key, path, upload_options(opts));
     std::uint64_t size = 0;
     try {
       size = s3::check_readable_file(path);
@@ -157,6 +160,12 @@ class publisher {
   }
 
  private:
+  s3::put_options upload_options(const s3::put_options& opts) const {
+    s3::put_options o = opts;
+    if (cfg_.never_overwrite && o.if_match.empty()) o.if_none_match = "*";
+    return o;
+  }
+
   void finish(result& r, std::string_view key, std::uint64_t bytes, time_point now) {
     const link l = share_url(*client_.signer().credentials_at(now), cfg_, key, now);
     r.url = l.url;

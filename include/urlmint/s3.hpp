@@ -17,6 +17,7 @@
 #include <utility>   // std::swap
 #include <vector>
 
+#include "checksums.hpp"
 #include "credentials.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
@@ -434,7 +435,39 @@ struct put_options {
   std::string storage_class;        ///< e.g. "STANDARD_IA"
   std::vector<sigv4::header> metadata;  ///< user metadata, names without the "x-amz-meta-" prefix
   std::vector<sigv4::header> extra_headers;  ///< anything else to sign and send (SSE, ACL, ...)
+  /// Conditional write (PutObject and CompleteMultipartUpload, never UploadPart): "*" stores
+  /// the object only when no object has the key (If-None-Match: *; `s3 cp --no-overwrite`).
+  /// A failed condition is errc::precondition_failed.
+  std::string if_none_match;
+  /// Conditional write: an ETag; the object is replaced only while it still has that ETag
+  /// (If-Match; `s3 cp --if-match ETAG`). Quotes are added when missing.
+  std::string if_match;
+  /// With a value, the upload carries x-amz-checksum-<alg> (per part, and listed in
+  /// CompleteMultipartUpload) instead of Content-MD5; without one (the default) no checksum
+  /// header is sent at all, which S3-compatible servers that lack them need.
+  std::optional<checksums::algorithm> checksum;
 };
+
+/// An ETag as S3 writes it in headers: in double quotes (added when missing).
+inline std::string quoted_etag(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') return std::string(etag);
+  return "\"" + std::string(etag) + "\"";
+}
+
+/// The If-None-Match / If-Match headers of a conditional write. Throws errc::invalid_argument
+/// for an If-None-Match other than "*" (all S3 accepts on writes) or both conditions at once.
+inline std::vector<sigv4::header> condition_headers(const put_options& opts) {
+  std::vector<sigv4::header> h;
+  if (!opts.if_none_match.empty() && !opts.if_match.empty())
+    throw error(errc::invalid_argument, "s3: a write takes one condition; use --no-overwrite or --if-match, not both");
+  if (!opts.if_none_match.empty()) {
+    if (opts.if_none_match != "*")
+      throw error(errc::invalid_argument, "s3: If-None-Match on a write must be \"*\" (S3 accepts nothing else)");
+    h.push_back({"If-None-Match", "*"});
+  }
+  if (!opts.if_match.empty()) h.push_back({"If-Match", quoted_etag(opts.if_match)});
+  return h;
+}
 
 /// The headers a PutObject sends for `opts` (before signing).
 inline std::vector<sigv4::header> put_headers(const put_options& opts) {
@@ -460,7 +493,9 @@ inline sigv4::signed_request sign_put_object(const credentials& creds, const con
                                              std::string_view payload_hash, time_point now,
                                              sigv4::signing_key_cache* cache = nullptr) {
   validate_key(key);
-  return sign_request(creds, cfg, "PUT", bucket, key, {}, put_headers(opts), payload_hash, now, cache);
+  std::vector<sigv4::header> headers = put_headers(opts);
+  for (auto& h : condition_headers(opts)) headers.push_back(std::move(h));
+  return sign_request(creds, cfg, "PUT", bucket, key, {}, std::move(headers), payload_hash, now, cache);
 }
 
 namespace detail {

@@ -30,6 +30,7 @@
 #include <thread>      // std::thread, std::this_thread::sleep_for
 #include <vector>
 
+#include "checksums.hpp"
 #include "credentials.hpp"
 #include "crypto.hpp"
 #include "curl.hpp"
@@ -143,6 +144,12 @@ inline bool is_retryable(long status, std::string_view code) {
   return code == "SlowDown" || code == "InternalError" || code == "RequestTimeout" || code == "ServiceUnavailable";
 }
 
+/// Whether an answer is a failed write condition: 412 PreconditionFailed, or the 409
+/// ConditionalRequestConflict S3 sends when conditional writes to one key race.
+inline bool is_precondition_failure(const error_details& d) {
+  return d.status == 412 || d.code == "PreconditionFailed" || d.code == "ConditionalRequestConflict";
+}
+
 /// The one-line message for an error answer to `operation` (e.g. "PUT s3://b/k") under
 /// `cfg`, with the cause and the fix.
 inline std::string describe(const error_details& d, std::string_view operation, const config& cfg) {
@@ -176,6 +183,9 @@ inline std::string describe(const error_details& d, std::string_view operation, 
     fix = "the credentials are not allowed to do this; check the bucket policy and IAM permissions";
   } else if (d.code == "BadDigest" || d.code == "XAmzContentSHA256Mismatch" || d.code == "InvalidDigest") {
     fix = "the body changed between hashing and sending; retry, and do not modify the file while it uploads";
+  } else if (is_precondition_failure(d)) {
+    fix = "the write's condition did not hold (an object already has this key, or its ETag is no longer the one "
+          "given); nothing was changed";
   } else if (d.code == "AuthorizationHeaderMalformed") {
     fix = "check --region";
   } else if (d.code.empty() && !d.body_excerpt.empty()) {
@@ -194,6 +204,7 @@ inline service_error make_service_error(const error_details& d, std::string_view
   errc code = errc::service;
   if (d.code == "SignatureDoesNotMatch") code = errc::signature_mismatch;
   else if (d.code == "InvalidAccessKeyId") code = errc::invalid_credentials;
+  else if (is_precondition_failure(d)) code = errc::precondition_failed;
   return service_error(code, describe(d, operation, cfg), d);
 }
 
@@ -386,7 +397,7 @@ class client {
       });
     const std::string hash = payload_hash_of(body);
     put_options with_md5 = opts;
-    with_md5.extra_headers.push_back({"Content-MD5", multipart::content_md5(body)});
+    with_md5.extra_headers.push_back(integrity_header(opts, body));
     put_result result;
     const auto resp = execute(
         http_, operation("PUT", bucket, key),
@@ -412,12 +423,15 @@ class client {
     // Pass 1: hashes.
     sha256 sha;
     multipart::md5 md5;
+    std::optional<checksums::hasher> checksum;
+    if (opts.checksum) checksum.emplace(*opts.checksum);
     std::vector<char> buffer(256 * 1024);
     for (std::uint64_t offset = 0; offset < size;) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
       detail::pread_exact(fd->fd, buffer.data(), n, offset, path);
       if (!opts_.unsigned_payload) sha.update(buffer.data(), n);
-      md5.update(buffer.data(), n);
+      if (checksum) checksum->update(buffer.data(), n);
+      else md5.update(buffer.data(), n);
       offset += n;
     }
     const std::string hash = opts_.unsigned_payload ? std::string(sigv4::unsigned_payload) : [&] {
@@ -425,7 +439,8 @@ class client {
       return hex_encode(digest.data(), digest.size());
     }();
     put_options with_md5 = opts;
-    with_md5.extra_headers.push_back({"Content-MD5", md5.finish_base64()});
+    if (checksum) with_md5.extra_headers.push_back({std::string(checksums::info(*opts.checksum).header), checksum->base64()});
+    else with_md5.extra_headers.push_back({"Content-MD5", md5.finish_base64()});
     // Pass 2: the upload, re-read from the first byte on every attempt.
     put_result result;
     const auto resp = execute(
@@ -492,10 +507,13 @@ class client {
     });
   }
 
-  /// DeleteObject (succeeds for a missing key, as S3 does).
-  void delete_object(std::string_view bucket, std::string_view key) {
+  /// DeleteObject (succeeds for a missing key, as S3 does). With `if_match` (an ETag) the
+  /// object is deleted only while it has that ETag; otherwise errc::precondition_failed.
+  void delete_object(std::string_view bucket, std::string_view key, std::string_view if_match = {}) {
+    std::vector<sigv4::header> headers;
+    if (!if_match.empty()) headers.push_back({"If-Match", quoted_etag(if_match)});
     execute(http_, operation("DELETE", bucket, key), [&](time_point now) {
-      return signer_.sign("DELETE", bucket, key, {}, {}, sigv4::empty_payload_sha256, now);
+      return signer_.sign("DELETE", bucket, key, {}, headers, sigv4::empty_payload_sha256, now);
     });
   }
 
@@ -545,6 +563,7 @@ class client {
     const unsigned workers =
         static_cast<unsigned>(std::min<std::size_t>(std::max(1u, opts_.max_parallel_parts), plan.size()));
     std::vector<std::uint64_t> in_flight(workers, 0);
+    std::vector<std::uint64_t> part_crcs(plan.size(), 0);  // CRC64NVME of each part, for the full-object value
 
     const auto work = [&](unsigned worker) {
       try {
@@ -557,7 +576,7 @@ class client {
           data.resize(static_cast<std::size_t>(part.size));
           read(part.offset, data.size(), &data[0]);
           const std::string hash = payload_hash_of(data);
-          const std::string md5 = multipart::content_md5(data);
+          const sigv4::header integrity = integrity_header(opts, data);
           curl::progress_callback progress;
           if (opts_.progress)
             progress = [&, worker](std::uint64_t sent, std::uint64_t) {
@@ -570,13 +589,15 @@ class client {
             };
           const auto resp = execute(http, op + " part " + std::to_string(part.part_number), [&](time_point now) {
             return multipart::sign_upload_part(*signer_.credentials_at(now), configuration(), bucket, key, upload_id,
-                                               part.part_number, hash, md5, now);
+                                               part.part_number, hash, std::vector<sigv4::header>{integrity}, now);
           }, memory_body(data), progress);
           const auto etag = resp.header("etag");
           if (!etag || etag->empty())
             throw error(errc::service, "s3: " + op + ": part " + std::to_string(part.part_number) +
                                            " was stored but the server sent no ETag; the server is not S3-compatible");
-          done[i] = {part.part_number, *etag};
+          done[i] = {part.part_number, *etag, opts.checksum ? integrity.value : std::string()};
+          if (opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme)
+            part_crcs[i] = checksums::crc64nvme(0, data.data(), data.size());
           std::lock_guard<std::mutex> lock(mutex);
           finished_bytes += part.size;
           in_flight[worker] = 0;
@@ -594,9 +615,20 @@ class client {
 
     try {
       if (first_failure) std::rethrow_exception(first_failure);
-      const std::string body = multipart::complete_body(done);
+      const std::string body = multipart::complete_body(done, opts.checksum);
+      std::vector<sigv4::header> complete_headers = condition_headers(opts);
+      if (opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme) {
+        // S3's FULL_OBJECT type: the CRC of the whole object, combined from the parts' CRCs.
+        std::uint64_t whole = part_crcs[0];
+        for (std::size_t i = 1; i < plan.size(); ++i)
+          whole = checksums::crc_combine(*opts.checksum, whole, part_crcs[i], plan[i].size);
+        complete_headers.push_back({std::string(checksums::info(*opts.checksum).header),
+                                    base64_encode(checksums::crc_digest(*opts.checksum, whole))});
+        complete_headers.push_back({"x-amz-checksum-type", "FULL_OBJECT"});
+      }
       const auto resp = execute(http_, op, [&](time_point now) {
-        return multipart::sign_complete(*signer_.credentials_at(now), configuration(), bucket, key, upload_id, body, now);
+        return multipart::sign_complete(*signer_.credentials_at(now), configuration(), bucket, key, upload_id, body,
+                                        complete_headers, now);
       }, memory_body(body));
       if (multipart::complete_result_is_error(resp.body))
         throw make_service_error(parse_error_response(resp.status, resp.headers, resp.body), op, configuration());
@@ -625,6 +657,13 @@ class client {
  private:
   std::string operation(std::string_view method, std::string_view bucket, std::string_view key) const {
     return std::string(method) + " s3://" + std::string(bucket) + "/" + std::string(key);
+  }
+
+  // Content-MD5 by default; x-amz-checksum-<alg> instead when the upload asks for a checksum.
+  static sigv4::header integrity_header(const put_options& opts, std::string_view body) {
+    if (opts.checksum)
+      return {std::string(checksums::info(*opts.checksum).header), checksums::base64_of(*opts.checksum, body)};
+    return {"Content-MD5", multipart::content_md5(body)};
   }
 
   std::string payload_hash_of(std::string_view body) const {

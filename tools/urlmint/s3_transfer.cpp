@@ -35,7 +35,11 @@ constexpr const char* cp_help =
     "  --expires-in SECONDS     validity of the presigned URL, 1..604800; default 604800\n"
     "  --multipart-threshold N  bytes from which uploads go in parts (default 67108864)\n"
     "  --part-size N            bytes per part (default 16777216, at least 5242880)\n"
-    "  --unsigned-payload       do not hash the body (https:// endpoints only)\n"
+    "  --unsigned-payload       do not hash the body (https:// endpoints only; pair it with --checksum-algorithm)\n"
+    "  --no-overwrite           upload only if no object has the key (If-None-Match: *); else exit 1, nothing changed\n"
+    "  --if-match ETAG          replace the object only while it has this ETag (If-Match)\n"
+    "  --checksum-algorithm A   CRC32, CRC32C, CRC64NVME, SHA1 or SHA256: send x-amz-checksum-A (per part for\n"
+    "                           multipart uploads) instead of Content-MD5; none is sent unless asked\n"
     "  --no-progress            no progress bar (shown on stderr only when it is a terminal)\n"
     "  --region R, --endpoint-url URL, --addressing-style S, --profile P, --now T, --debug\n"
     "                           as for 'urlmint s3 presign'\n";
@@ -191,6 +195,19 @@ int cmd_s3_cp(args& a) {
   if (auto v = a.value("--part-size"))
     opts.part_size = static_cast<std::uint64_t>(parse_integer(*v, 5LL << 20, 5LL << 30, "--part-size (bytes)"));
   opts.unsigned_payload = a.flag("--unsigned-payload");
+  const bool no_overwrite = a.flag("--no-overwrite");
+  if (no_overwrite) put.if_none_match = "*";
+  const auto if_match = a.value("--if-match");
+  if (if_match) {
+    if (no_overwrite) throw usage_error("--no-overwrite and --if-match exclude each other; give one");
+    if (if_match->empty()) throw usage_error("--if-match needs an ETag");
+    put.if_match = *if_match;
+  }
+  if (auto v = a.value("--checksum-algorithm")) {
+    const auto alg = urlmint::checksums::parse_algorithm(*v);
+    if (!alg) throw usage_error("--checksum-algorithm must be CRC32, CRC32C, CRC64NVME, SHA1 or SHA256");
+    put.checksum = *alg;
+  }
   const bool no_progress = a.flag("--no-progress");
   const auto pos = a.positionals();
   a.finish();
@@ -274,6 +291,13 @@ int cmd_s3_cp(args& a) {
     }
     std::printf("%s\n", r.url.c_str());
   } catch (const urlmint::s3::service_error& e) {
+    if (e.code() == urlmint::errc::precondition_failed) {
+      const std::string where = "s3://" + uri.bucket + "/" + key;
+      if (no_overwrite) throw urlmint::error(e.code(), where + " already exists (--no-overwrite)");
+      if (if_match)
+        throw urlmint::error(e.code(), where + " no longer has ETag " + urlmint::s3::quoted_etag(*if_match) +
+                                           " or does not exist (--if-match)");
+    }
     report(e, common.debug);
   }
   return exit_ok;
