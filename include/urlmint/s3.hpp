@@ -328,14 +328,28 @@ struct presign_options {
   std::vector<sigv4::query_param> query;  ///< extra signed query (response-content-disposition, versionId, ...)
 };
 
-/// Throws errc::invalid_argument unless `method` is GET, PUT, HEAD, DELETE or POST.
-inline void validate_method(std::string_view method, bool allow_post = false) {
-  if (method == "GET" || method == "PUT" || method == "HEAD" || method == "DELETE" || (allow_post && method == "POST"))
-    return;
-  throw error(errc::invalid_argument, "s3: method \"" + std::string(method.substr(0, 32)) +
+/// The HTTP methods S3 signs, as named constants: `opts.method = s3::method::put;`.
+namespace method {
+inline constexpr std::string_view get = "GET";
+inline constexpr std::string_view put = "PUT";
+inline constexpr std::string_view head = "HEAD";
+inline constexpr std::string_view delete_ = "DELETE";
+inline constexpr std::string_view post = "POST";
+}  // namespace method
+
+/// The method as S3 signs it (upper case) for `method` in any case ("get" is GET). Throws
+/// errc::invalid_argument unless it is GET, PUT, HEAD, DELETE or (with allow_post) POST.
+inline std::string_view canonical_method(std::string_view name, bool allow_post = false) {
+  for (std::string_view m : {method::get, method::put, method::head, method::delete_})
+    if (ascii_iequals(name, m)) return m;
+  if (allow_post && ascii_iequals(name, method::post)) return method::post;
+  throw error(errc::invalid_argument, "s3: method \"" + std::string(name.substr(0, 32)) +
                                           "\" is not supported; use GET, PUT, HEAD" +
                                           (allow_post ? ", DELETE or POST" : " or DELETE"));
 }
+
+/// Throws errc::invalid_argument unless `method` is GET, PUT, HEAD, DELETE or POST, in any case.
+inline void validate_method(std::string_view method, bool allow_post = false) { canonical_method(method, allow_post); }
 
 /// The sigv4::request for `method` on bucket/key (key may be empty for bucket operations).
 inline sigv4::request make_request(const config& cfg, std::string_view method, std::string_view bucket,
@@ -374,9 +388,9 @@ struct presign_inputs {
 
 inline presign_inputs make_presign_inputs(const config& cfg, std::string_view bucket, std::string_view key,
                                           const presign_options& opts, time_point now) {
-  validate_method(opts.method);
+  const std::string_view method = canonical_method(opts.method);
   validate_key(key);
-  presign_inputs in{make_request(cfg, opts.method, bucket, key, opts.query, opts.headers),
+  presign_inputs in{make_request(cfg, method, bucket, key, opts.query, opts.headers),
                     s3_params(cfg, now, sigv4::signature_location::query)};
   in.request.payload_hash.assign(sigv4::unsigned_payload);
   in.params.expires_in = opts.expires_in;
@@ -409,21 +423,39 @@ inline std::string presign_get_object(const credentials& creds, const config& cf
   return presign(creds, cfg, bucket, key, o, now);
 }
 
-/// Signs an S3 request in the Authorization header. `payload_hash` is the hex SHA-256 of the
-/// body (sha256_hex), sigv4::empty_payload_sha256 for none, or sigv4::unsigned_payload (HTTPS only).
-/// Empty `key` addresses the bucket (e.g. GET /?lifecycle).
+/// An S3 request to sign in the Authorization header (see sign_request): named fields instead of
+/// a row of positional strings, so a bucket and a key cannot trade places.
+struct request_options {
+  std::string_view method = method::get;   ///< GET, PUT, HEAD, DELETE or POST, in any case
+  std::string_view bucket;
+  std::string_view key;                     ///< empty addresses the bucket (e.g. GET /?lifecycle)
+  std::vector<sigv4::query_param> query;    ///< decoded query parameters
+  std::vector<sigv4::header> headers;       ///< headers to sign and send
+  /// The hex SHA-256 of the body (sha256_hex), sigv4::empty_payload_sha256 for none, or
+  /// sigv4::unsigned_payload (https only).
+  std::string_view payload_hash = sigv4::empty_payload_sha256;
+};
+
+/// Signs an S3 request in the Authorization header.
+inline sigv4::signed_request sign_request(const credentials& creds, const config& cfg, request_options r,
+                                          time_point now, sigv4::signing_key_cache* cache = nullptr) {
+  sigv4::request req =
+      make_request(cfg, canonical_method(r.method, true), r.bucket, r.key, std::move(r.query), std::move(r.headers));
+  if (r.payload_hash == sigv4::unsigned_payload && req.scheme != "https")
+    throw error(errc::invalid_argument,
+                "s3: UNSIGNED-PAYLOAD needs an https:// endpoint; hash the body over plain http");
+  req.payload_hash.assign(r.payload_hash);
+  return sigv4::sign(req, creds, s3_params(cfg, now, sigv4::signature_location::headers), cache);
+}
+
+/// sign_request() with the fields of request_options in order (prefer request_options).
 inline sigv4::signed_request sign_request(const credentials& creds, const config& cfg, std::string_view method,
                                           std::string_view bucket, std::string_view key,
                                           std::vector<sigv4::query_param> query, std::vector<sigv4::header> headers,
                                           std::string_view payload_hash, time_point now,
                                           sigv4::signing_key_cache* cache = nullptr) {
-  validate_method(method, true);
-  sigv4::request req = make_request(cfg, method, bucket, key, std::move(query), std::move(headers));
-  if (payload_hash == sigv4::unsigned_payload && req.scheme != "https")
-    throw error(errc::invalid_argument,
-                "s3: UNSIGNED-PAYLOAD needs an https:// endpoint; hash the body over plain http");
-  req.payload_hash.assign(payload_hash);
-  return sigv4::sign(req, creds, s3_params(cfg, now, sigv4::signature_location::headers), cache);
+  return sign_request(creds, cfg, request_options{method, bucket, key, std::move(query), std::move(headers), payload_hash},
+                      now, cache);
 }
 
 /// Headers of an object upload (PutObject). Empty fields are not sent.
@@ -846,6 +878,10 @@ class signer {
     return presign(bucket, key, opts, clock::now());
   }
   /// A header-signed request (see s3::sign_request).
+  sigv4::signed_request sign(request_options request, time_point now) const {
+    return s3::sign_request(*credentials_at(now), cfg_, std::move(request), now, &cache_);
+  }
+  /// sign() with the fields of request_options in order (prefer request_options).
   sigv4::signed_request sign(std::string_view method, std::string_view bucket, std::string_view key,
                              std::vector<sigv4::query_param> query, std::vector<sigv4::header> headers,
                              std::string_view payload_hash, time_point now) const {

@@ -86,11 +86,14 @@ struct request {
   std::string payload_hash = std::string(empty_payload_sha256);  ///< hex SHA-256, or unsigned_payload
 };
 
+/// params::time before it is set: signing then fails instead of minting a 1970 date.
+inline constexpr time_point unset_time = time_point::min();
+
 /// How to sign it.
 struct params {
   std::string region;                    ///< e.g. "us-east-1"
   std::string service;                   ///< e.g. "s3"
-  time_point time;                       ///< the signing instant (whole seconds are used)
+  time_point time = unset_time;          ///< the signing instant (whole seconds are used); required
   signature_location location = signature_location::headers;
   /// Query signing only: X-Amz-Expires, 1..604800 s. Empty omits the parameter, which some
   /// services allow; S3 requires it.
@@ -105,6 +108,8 @@ inline void validate(const params& p) {
   if (p.region.empty())
     throw error(errc::invalid_argument, "sigv4: region is empty; set it, e.g. \"us-east-1\"");
   if (p.service.empty()) throw error(errc::invalid_argument, "sigv4: service is empty; set it, e.g. \"s3\"");
+  if (p.time == unset_time)
+    throw error(errc::invalid_argument, "sigv4: the signing time is not set; set params::time, e.g. to urlmint::clock::now()");
   for (std::string_view field : {std::string_view(p.region), std::string_view(p.service)})
     for (char c : field)
       if (c == '/' || static_cast<unsigned char>(c) <= ' ')
