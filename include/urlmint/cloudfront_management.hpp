@@ -83,6 +83,34 @@ struct invalidation_request {
   std::string body;               ///< the InvalidationBatch XML
 };
 
+namespace detail {
+
+// Signs one call of the CloudFront API (SigV4, service "cloudfront", region us-east-1): `method`
+// on /2020-05-31/`resource` with `query` and an XML `body` (empty for none). `endpoint_url`
+// defaults to AWS; a test server such as "http://127.0.0.1:8080" works too.
+inline sigv4::signed_request sign_api_request(const credentials& creds, std::string_view method,
+                                              std::string_view resource, std::vector<sigv4::query_param> query,
+                                              std::string_view body, time_point now,
+                                              std::string_view endpoint_url) {
+  const s3::endpoint ep = s3::parse_endpoint(endpoint_url.empty() ? api_endpoint : endpoint_url);
+  sigv4::request req;
+  req.method = std::string(method);
+  req.scheme = ep.scheme;
+  req.host = ep.authority();
+  req.path = ep.base_path + "/" + std::string(api_version) + "/" + std::string(resource);
+  req.query = std::move(query);
+  if (!body.empty()) req.headers = {{"Content-Type", "application/xml"}};
+  req.payload_hash = sha256_hex(body);
+  sigv4::params p;
+  p.region = "us-east-1";
+  p.service = "cloudfront";
+  p.time = now;
+  p.path = sigv4::path_encoding::normalize_and_double_encode;
+  return sigv4::sign(req, creds, p);
+}
+
+}  // namespace detail
+
 /// Builds and signs CreateInvalidation (SigV4, service "cloudfront", region us-east-1) for
 /// `distribution_id` at `now`. `endpoint_url` defaults to AWS; a test server such as
 /// "http://127.0.0.1:8080" works too. Nothing is sent.
@@ -91,23 +119,10 @@ inline invalidation_request create_invalidation(const credentials& creds, std::s
                                                 std::string_view caller_reference, time_point now,
                                                 std::string_view endpoint_url = api_endpoint) {
   validate_distribution_id(distribution_id);
-  const s3::endpoint ep = s3::parse_endpoint(endpoint_url.empty() ? api_endpoint : endpoint_url);
   invalidation_request out;
   out.body = invalidation_batch_xml(paths, caller_reference);
-  sigv4::request req;
-  req.method = "POST";
-  req.scheme = ep.scheme;
-  req.host = ep.authority();
-  req.path = ep.base_path + "/" + std::string(api_version) + "/distribution/" + std::string(distribution_id) +
-             "/invalidation";
-  req.headers = {{"Content-Type", "application/xml"}};
-  req.payload_hash = sha256_hex(out.body);
-  sigv4::params p;
-  p.region = "us-east-1";
-  p.service = "cloudfront";
-  p.time = now;
-  p.path = sigv4::path_encoding::normalize_and_double_encode;
-  out.request = sigv4::sign(req, creds, p);
+  out.request = detail::sign_api_request(creds, "POST", "distribution/" + std::string(distribution_id) + "/invalidation",
+                                         {}, out.body, now, endpoint_url);
   return out;
 }
 

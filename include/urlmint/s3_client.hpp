@@ -136,12 +136,13 @@ inline error_details parse_error_response(long status, const std::vector<sigv4::
   return d;
 }
 
-/// Whether an answer is worth retrying: 500, 502, 503, 504, or S3's throttling and transient
-/// codes (SlowDown, InternalError, RequestTimeout). Never other 4xx: the same request would
-/// fail the same way.
+/// Whether an answer is worth retrying: 429, 500, 502, 503, 504, or the throttling and transient
+/// codes of S3 (SlowDown, InternalError, RequestTimeout) and of CloudFront and STS (Throttling).
+/// Never other 4xx: the same request would fail the same way.
 inline bool is_retryable(long status, std::string_view code) {
   if (status == 500 || status == 502 || status == 503 || status == 504) return true;
-  return code == "SlowDown" || code == "InternalError" || code == "RequestTimeout" || code == "ServiceUnavailable";
+  return status == 429 || code == "SlowDown" || code == "InternalError" || code == "RequestTimeout" ||
+         code == "ServiceUnavailable" || code == "Throttling" || code == "ThrottlingException";
 }
 
 /// Whether an answer is a failed write condition: 412 PreconditionFailed, or the 409
@@ -355,6 +356,22 @@ class client {
   using request_builder = std::function<sigv4::signed_request(time_point)>;
   /// Makes one attempt's body (a fresh source per attempt, so a retry starts from the first byte).
   using body_factory = std::function<curl::body_source()>;
+
+  /// A body_factory over `body` (which must outlive the request), for execute().
+  static body_factory memory_body(std::string_view body) {
+    return [body] {
+      curl::body_source src;
+      src.size = body.size();
+      auto offset = std::make_shared<std::size_t>(0);
+      src.read = [body, offset](char* buf, std::size_t cap) {
+        const std::size_t n = std::min(cap, body.size() - *offset);
+        std::memcpy(buf, body.data() + *offset, n);
+        *offset += n;
+        return n;
+      };
+      return src;
+    };
+  }
 
   /// Sends a request built by `build` with retries: connection errors, timeouts, 5xx and
   /// SlowDown are retried with backoff, re-signing each time. Returns a 2xx answer; throws
@@ -670,20 +687,6 @@ class client {
     return opts_.unsigned_payload ? std::string(sigv4::unsigned_payload) : sha256_hex(body);
   }
 
-  static body_factory memory_body(std::string_view body) {
-    return [body] {
-      curl::body_source src;
-      src.size = body.size();
-      auto offset = std::make_shared<std::size_t>(0);
-      src.read = [body, offset](char* buf, std::size_t cap) {
-        const std::size_t n = std::min(cap, body.size() - *offset);
-        std::memcpy(buf, body.data() + *offset, n);
-        *offset += n;
-        return n;
-      };
-      return src;
-    };
-  }
 
   curl::progress_callback progress_for(std::uint64_t total) const {
     if (!opts_.progress) return nullptr;

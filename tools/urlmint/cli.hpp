@@ -217,6 +217,8 @@ int cmd_cloudfront_sign(args& a);
 int cmd_cloudfront_cookies(args& a);
 int cmd_cloudfront_create_invalidation(args& a);
 int cmd_cloudfront_oac_policy(args& a);
+int cmd_cloudfront_setup(args& a);
+int cmd_cloudfront_doctor(args& a);
 
 }  // namespace urlmint_cli
 

@@ -32,6 +32,8 @@ const command commands[] = {
     {"cloudfront", "create-invalidation", urlmint_cli::cmd_cloudfront_create_invalidation,
      "invalidate cached paths"},
     {"cloudfront", "oac-policy", urlmint_cli::cmd_cloudfront_oac_policy, "print the S3 bucket policy for an OAC"},
+    {"cloudfront", "setup", urlmint_cli::cmd_cloudfront_setup, "create the OAC, distribution and bucket policy"},
+    {"cloudfront", "doctor", urlmint_cli::cmd_cloudfront_doctor, "check a distribution against the seed's pitfalls"},
 };
 
 void print_usage(std::FILE* out) {
