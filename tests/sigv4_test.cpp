@@ -151,6 +151,8 @@ TEST_CASE("invalid signing parameters are rejected with the field named", "[sigv
   p.service = "s3";
   REQUIRE_THROWS_WITH(sigv4::validate(p), Catch::Contains("region is empty"));
   p.region = "us-east-1";
+  REQUIRE_THROWS_WITH(sigv4::validate(p), Catch::Contains("signing time is not set"));
+  p.time = *urlmint::parse_amz_date("20130524T000000Z");
   p.location = sigv4::signature_location::query;
   for (long long s : {0LL, -1LL, 604801LL}) {
     p.expires_in = std::chrono::seconds(s);
