@@ -97,7 +97,7 @@ TEST_CASE("cloudfront_setup: signed requests", "[cloudfront_setup]") {
       signed_for_cloudfront = h.value.find("/20261202/us-east-1/cloudfront/aws4_request") != std::string::npos;
   CHECK(signed_for_cloudfront);
 
-  const cf::api_request sts = cf::get_caller_identity_request(creds, "eu-west-1", now);
+  const cf::api_request sts = cf::get_caller_identity_request(creds, "https://sts.eu-west-1.amazonaws.com", "eu-west-1", now);
   CHECK(sts.request.url == "https://sts.eu-west-1.amazonaws.com/");
   CHECK(sts.body == "Action=GetCallerIdentity&Version=2011-06-15");
 
@@ -111,18 +111,25 @@ TEST_CASE("cloudfront_setup: signed requests", "[cloudfront_setup]") {
 }
 
 TEST_CASE("cloudfront_setup: endpoints follow AWS's standard settings", "[cloudfront_setup]") {
-  auto e = cf::endpoints_from_environment(env_of({{"AWS_ENDPOINT_URL", "http://127.0.0.1:1"},
-                                                  {"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:2"}}));
+  const std::map<std::string, std::string> no_files = {{"AWS_CONFIG_FILE", "/nonexistent/config"},
+                                                       {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"}};
+  const auto with = [&](std::map<std::string, std::string> vars) {
+    vars.insert(no_files.begin(), no_files.end());
+    return env_of(vars);
+  };
+  auto e = cf::configured_endpoints("eu-west-1", std::nullopt,
+                                    with({{"AWS_ENDPOINT_URL", "http://127.0.0.1:1"}, {"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:2"}}));
   CHECK(e.cloudfront == "http://127.0.0.1:1");
   CHECK(e.s3 == "http://127.0.0.1:1");
   CHECK(e.sts == "http://127.0.0.1:2");
-  e = cf::endpoints_from_environment(env_of({{"AWS_ENDPOINT_URL_CLOUDFRONT", "http://127.0.0.1:3"},
-                                             {"AWS_ENDPOINT_URL_S3", "http://127.0.0.1:4"}}));
+  CHECK(e.sts_region == "eu-west-1");
+  e = cf::configured_endpoints("eu-west-1", std::nullopt,
+                               with({{"AWS_ENDPOINT_URL_CLOUDFRONT", "http://127.0.0.1:3"}, {"AWS_ENDPOINT_URL_S3", "http://127.0.0.1:4"}}));
   CHECK(e.cloudfront == "http://127.0.0.1:3");
   CHECK(e.s3 == "http://127.0.0.1:4");
-  CHECK(e.sts.empty());
-  e = cf::endpoints_from_environment(
-      env_of({{"AWS_ENDPOINT_URL", "http://127.0.0.1:1"}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}}));
+  CHECK(e.sts == "https://sts.eu-west-1.amazonaws.com");
+  e = cf::configured_endpoints("eu-west-1", std::nullopt,
+                               with({{"AWS_ENDPOINT_URL", "http://127.0.0.1:1"}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}}));
   CHECK(e.cloudfront.empty());
 }
 

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "cloudfront_management.hpp"
-#include "credential_sources.hpp"  // providers::environment, sts_endpoint
+#include "endpoint_settings.hpp"  // providers::configured_endpoint, sts_service_endpoint
 #include "credentials.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
@@ -43,28 +43,30 @@ inline constexpr std::string_view oac_statement_sid = "AllowCloudFrontServicePri
 // ---------------------------------------------------------------------------------------------
 // Endpoints (AWS's standard settings, environment part).
 
-/// Where the three services of a setup are reached; empty means AWS's own endpoint.
+/// Where the three services of a setup are reached.
 struct service_endpoints {
   std::string cloudfront;  ///< e.g. "http://127.0.0.1:5000"; empty: https://cloudfront.amazonaws.com
   std::string s3;          ///< s3::config::endpoint_url; empty: the regional S3 endpoint
-  std::string sts;         ///< empty: https://sts.REGION.amazonaws.com
+  std::string sts;         ///< STS's URL (always set)
+  std::string sts_region;  ///< the region STS requests are signed for
 };
 
-/// The endpoint configured for `service_env` ("CLOUDFRONT", "S3", "STS"):
-/// AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL, else empty; none when
-/// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. Environment only: the config file's
-/// endpoint_url and [services] sections are not read here.
-/// https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
-inline std::string configured_endpoint(std::string_view service_env, const providers::environment& env) {
-  if (auto ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"); ignore && ascii_iequals(*ignore, "true")) return {};
-  if (auto e = env("AWS_ENDPOINT_URL_" + std::string(service_env))) return *e;
-  if (auto e = env("AWS_ENDPOINT_URL")) return *e;
-  return {};
-}
-
-/// The endpoints of CloudFront, S3 and STS from the environment.
-inline service_endpoints endpoints_from_environment(const providers::environment& env = providers::process_environment) {
-  return {configured_endpoint("CLOUDFRONT", env), configured_endpoint("S3", env), configured_endpoint("STS", env)};
+/// The endpoints of CloudFront, S3 and STS for a bucket in `region`, from AWS's standard
+/// settings (providers::configured_endpoint: AWS_ENDPOINT_URL_CLOUDFRONT / _S3 / _STS, then
+/// AWS_ENDPOINT_URL, then the profile's [services] section and endpoint_url; STS also
+/// sts_regional_endpoints).
+inline service_endpoints configured_endpoints(std::string_view region,
+                                              const std::optional<std::string>& profile = std::nullopt,
+                                              const providers::environment& env = providers::process_environment) {
+  const providers::shared_files files = providers::load_shared_files(env);
+  const std::string name = providers::profile_name(profile, env);
+  service_endpoints e;
+  e.cloudfront = providers::configured_endpoint("cloudfront", std::nullopt, files, name, env).value_or("");
+  e.s3 = providers::configured_endpoint("s3", std::nullopt, files, name, env).value_or("");
+  const providers::service_endpoint sts = providers::sts_service_endpoint(region, files, name, env);
+  e.sts = sts.url;
+  e.sts_region = sts.signing_region;
+  return e;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,14 +282,12 @@ inline api_request cloudfront_request(const credentials& creds, std::string_view
   return r;
 }
 
-/// STS GetCallerIdentity (the account ID for the bucket policy), signed for `region`.
+/// STS GetCallerIdentity (the account ID for the bucket policy) at `endpoint_url` (see
+/// configured_endpoints), signed for `signing_region`.
 /// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
-inline api_request get_caller_identity_request(const credentials& creds, std::string_view region, time_point now,
-                                               std::string_view endpoint_url = {}) {
-  const std::string r = region.empty() ? "us-east-1" : std::string(region);
-  const auto no_environment = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  const s3::endpoint ep =
-      s3::parse_endpoint(endpoint_url.empty() ? providers::sts_endpoint(r, no_environment) : std::string(endpoint_url));
+inline api_request get_caller_identity_request(const credentials& creds, std::string_view endpoint_url,
+                                               std::string_view signing_region, time_point now) {
+  const s3::endpoint ep = s3::parse_endpoint(endpoint_url);
   api_request out;
   out.body = "Action=GetCallerIdentity&Version=2011-06-15";
   sigv4::request req;
@@ -298,7 +298,7 @@ inline api_request get_caller_identity_request(const credentials& creds, std::st
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   req.payload_hash = sha256_hex(out.body);
   sigv4::params p;
-  p.region = r;
+  p.region = signing_region.empty() ? "us-east-1" : std::string(signing_region);
   p.service = "sts";
   p.time = now;
   p.path = sigv4::path_encoding::normalize_and_double_encode;

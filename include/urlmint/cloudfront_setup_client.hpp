@@ -70,10 +70,10 @@ class api_client {
 
   /// The account of the credentials (STS GetCallerIdentity).
   std::string account_id() {
-    const api_request probe = get_caller_identity_request(creds_, region_, clock::now(), endpoints_.sts);
+    const api_request probe = get_caller_identity_request(creds_, endpoints_.sts, endpoints_.sts_region, clock::now());
     try {
       const auto resp = s3_.execute(sts_http_, "GetCallerIdentity", [&](time_point now) {
-        return get_caller_identity_request(creds_, region_, now, endpoints_.sts).request;
+        return get_caller_identity_request(creds_, endpoints_.sts, endpoints_.sts_region, now).request;
       }, s3::client::memory_body(probe.body));
       return parse_caller_identity_account(resp.body);
     } catch (const s3::service_error& e) {

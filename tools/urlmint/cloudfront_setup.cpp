@@ -155,7 +155,7 @@ int cmd_cloudfront_setup(args& a) {
   if (!o.alias.empty()) (void)cf::normalize_domain(o.alias);
 
   const urlmint::credentials creds = resolve_credentials(profile);
-  cf::api_client api(creds, o.region, cf::endpoints_from_environment(), transport);
+  cf::api_client api(creds, o.region, cf::configured_endpoints(o.region, profile), transport);
   const auto report = [](const std::string& line) { std::fprintf(stderr, "urlmint cloudfront setup: %s\n", line.c_str()); };
   const cf::setup_result r = cf::run_setup(api, o, urlmint::clock::now(), report);
   if (wait && r.dist.status != "Deployed") {
@@ -205,7 +205,7 @@ int cmd_cloudfront_doctor(args& a) {
   o.region = resolve_region(region_flag, profile);
 
   const urlmint::credentials creds = resolve_credentials(profile);
-  cf::api_client api(creds, o.region, cf::endpoints_from_environment(), transport);
+  cf::api_client api(creds, o.region, cf::configured_endpoints(o.region, profile), transport);
   urlmint::curl::client http(transport.http);
   const auto head = [&http](const std::string& url) {
     return http.send(urlmint::sigv4::signed_request{"HEAD", url, {}}).status;
