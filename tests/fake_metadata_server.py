@@ -7,7 +7,8 @@
   * ECS container credentials: GET /ecs/... (checks Authorization when a token is configured).
   * STS AssumeRoleWithWebIdentity: POST / with the form body; checks the web identity token.
   * STS AssumeRole: POST / signed with SigV4; the signature is checked with botocore's signer
-    against `secrets` (access key id -> secret) and a bad one gets 403 SignatureDoesNotMatch.
+    against `secrets` (access key id -> secret) and a bad one gets 403 SignatureDoesNotMatch;
+    with `mfa` set, SerialNumber and TokenCode must match it (else 403 AccessDenied).
   * /slow/...: answers after `slow_seconds`, to test timeouts.
 
 It binds 127.0.0.1 only. Tests import it (start() / stop()); run it alone to poke at it by hand:
@@ -40,6 +41,9 @@ class FakeMetadataServer:
         self.slow_seconds = 5
         self.secrets = {}               # access key id -> secret key, for AssumeRole signatures
         self.verified_signatures = 0
+        self.mfa = None                 # (SerialNumber, TokenCode) AssumeRole must carry, or None
+        self.number_role_keys = False   # AssumeRole hands out ASIAFAKEROLE1, 2, ... (to tell calls apart)
+        self.assume_role_calls = 0
         self.requests = []              # (method, path, {lowercase header: value}, body)
         self._tokens = set()
         self._lock = threading.Lock()
@@ -150,11 +154,26 @@ class FakeMetadataServer:
                                                "</Message></Error></ErrorResponse>", "text/xml")
                     with server._lock:
                         server.verified_signatures += 1
+                    if server.mfa is not None and (form.get("SerialNumber"), form.get("TokenCode")) != (
+                            [server.mfa[0]], [server.mfa[1]]):
+                        return self._send(403, "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                                               "<Message>MultiFactorAuthentication failed with invalid MFA one time "
+                                               "pass code.</Message></Error></ErrorResponse>", "text/xml")
+                    with server._lock:
+                        server.assume_role_calls += 1
+                        key = "ASIAFAKEROLE" + (str(server.assume_role_calls) if server.number_role_keys else "")
+                    role = form.get("RoleArn", [""])[0]
+                    session = form.get("RoleSessionName", [""])[0]
+                    account = role.split(":")[4] if role.count(":") >= 5 else "123456789012"
                     return self._send(200, "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
-                                           f"<AccessKeyId>ASIAFAKEROLE</AccessKeyId><SecretAccessKey>{SECRET}"
+                                           f"<AccessKeyId>{key}</AccessKeyId><SecretAccessKey>{SECRET}"
                                            f"</SecretAccessKey><SessionToken>{SESSION_TOKEN}</SessionToken>"
                                            f"<Expiration>{iso(server.expires_in)}</Expiration></Credentials>"
-                                           "</AssumeRoleResult></AssumeRoleResponse>", "text/xml")
+                                           f"<AssumedRoleUser><AssumedRoleId>AROAFAKE:{session}</AssumedRoleId>"
+                                           f"<Arn>arn:aws:sts::{account}:assumed-role/{role.split('/')[-1]}/{session}"
+                                           "</Arn></AssumedRoleUser></AssumeRoleResult>"
+                                           "<ResponseMetadata><RequestId>fake-1</RequestId></ResponseMetadata>"
+                                           "</AssumeRoleResponse>", "text/xml")
                 if form.get("Action") != ["AssumeRoleWithWebIdentity"]:
                     return self._send(400, "<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>")
                 if form.get("WebIdentityToken") != [server.web_identity_token]:

@@ -24,6 +24,7 @@ TEST_CASE("ISO 8601 expiration times parse with fractions and offsets", "[provid
   CHECK(p::format_iso8601(*p::parse_iso8601("2026-11-25T12:00:00.123456Z")) == "2026-11-25T12:00:00Z");
   CHECK(p::format_iso8601(*p::parse_iso8601("2026-11-25T14:30:00+02:30")) == "2026-11-25T12:00:00Z");
   CHECK(p::format_iso8601(*p::parse_iso8601("2026-11-25T07:00:00-05:00")) == "2026-11-25T12:00:00Z");
+  CHECK(p::format_iso8601(*p::parse_iso8601("2026-11-25T12:00:00UTC")) == "2026-11-25T12:00:00Z");  // JSONFileCache
   SECTION("years beyond what time_point holds are clamped, not overflowed") {
     // Regression (fuzz_json_credentials): "9999-12-31T23:59:59Z" overflowed the nanosecond clock.
     CHECK(p::format_iso8601(*p::parse_iso8601("9999-12-31T23:59:59Z")) == "2262-04-11T23:47:16Z");
@@ -36,7 +37,7 @@ TEST_CASE("ISO 8601 expiration times parse with fractions and offsets", "[provid
   }
 }
 
-TEST_CASE("the JSON reader is strict and keeps only the top level", "[providers]") {
+TEST_CASE("the JSON reader is strict and keeps nested values as raw JSON", "[providers]") {
   const auto doc = p::parse_json_object(R"( {"a": "x\"y\u00e9\ud83d\ude00", "n": 1, "b": true, "z": null,
                                            "nested": {"k": [1, 2, {"q": "r"}]}} )",
                                         "test");
@@ -46,6 +47,8 @@ TEST_CASE("the JSON reader is strict and keeps only the top level", "[providers]
   CHECK(doc.at("b").text.reveal() == "true");
   CHECK(doc.at("z").type == p::json_member::kind::null);
   CHECK(doc.at("nested").type == p::json_member::kind::nested);
+  CHECK(doc.at("nested").text.reveal() == R"({"k": [1, 2, {"q": "r"}]})");
+  CHECK(p::parse_json_object(doc.at("nested").text.reveal(), "nested").at("k").text.reveal() == R"([1, 2, {"q": "r"}])");
   SECTION("malformed documents are errors naming the source and a byte offset") {
     for (const char* bad : {"", "[]", "{", "{\"a\": 1,}", "{\"a\": 01}", "{\"a\": \"x\"} trailing", "{'a': 1}",
                             "{\"a\": \"\\x\"}", "{\"a\": 1, \"a\": 2}", "{\"a\": \"\\ud800\"}"}) {
@@ -196,7 +199,7 @@ TEST_CASE("the chain takes the first source that yields credentials, in the AWS 
                     "\n[profile proc]\ncredential_process = printf '{\"Version\": 1, \"AccessKeyId\": \"AKIAPROC\", "
                     "\"SecretAccessKey\": \"s\"}'\n[profile both]\naws_access_key_id = AKIACONFIGBOTH\n"
                     "aws_secret_access_key = x\n[profile roles]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = dev\n"
-                    "[profile sso]\nsso_session = corp\n[profile empty]\nregion = eu-west-1\n");
+                    "[profile sso]\nsso_session = corp\nsso_account_id = 1\n[profile empty]\nregion = eu-west-1\n");
   dir.write("credentials-both", "");
   fake_env env(dir, {{"AWS_SHARED_CREDENTIALS_FILE", creds_file}, {"AWS_CONFIG_FILE", config_file}});
 
@@ -241,10 +244,11 @@ TEST_CASE("the chain takes the first source that yields credentials, in the AWS 
     CHECK(r.creds.access_key_id == "AKIAPROC");
     CHECK(r.source == "profile 'proc' in " + config_file + " (credential_process)");
   }
-  SECTION("SSO profiles say they are not supported yet") {
+  SECTION("an SSO profile whose sso-session section is missing says what to run") {
     env.vars["AWS_PROFILE"] = "sso";
-    CHECK_THAT(error_text([&] { p::resolve_credentials(options_for(env), t0); }),
-               Catch::Contains("(SSO) profiles are not supported yet"));
+    CHECK(error_text([&] { p::resolve_credentials(options_for(env), t0); }) ==
+          "profile 'sso' has sso_session = corp but " + config_file +
+              " has no [sso-session corp] section; run: aws configure sso");
   }
   SECTION("a named profile that does not exist is an error naming both files") {
     env.vars["AWS_PROFILE"] = "nope";
@@ -337,9 +341,25 @@ TEST_CASE("web identity exchanges the token file with STS in one unsigned call",
   REQUIRE(sts.requests.size() == 1);
   CHECK(sts.requests[0].method == "POST");
   CHECK(sts.requests[0].url == "https://sts.eu-west-1.amazonaws.com/");
+  SECTION("a second resolve is served from the AWS CLI's role cache, 0600, with botocore's key") {
+    const auto again = p::resolve_credentials(o, t0 + seconds(60));
+    CHECK(again.creds.access_key_id == "ASIAWEB");
+    CHECK(again.creds.session_token.reveal() == token);
+    CHECK(sts.requests.size() == 1);
+    // hashlib.sha1(json.dumps({"RoleArn": ..., "RoleSessionName": "s1"}, sort_keys=True).encode()).hexdigest()
+    const std::string key = p::sha1_hex(R"({"RoleArn": "arn:aws:iam::123456789012:role/app", "RoleSessionName": "s1"})");
+    struct stat st {};
+    REQUIRE(::stat((dir.path + "/.aws/cli/cache/" + key + ".json").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    SECTION("but not within 15 minutes of expiry") {
+      (void)p::resolve_credentials(o, t0 + seconds(46 * 60));
+      CHECK(sts.requests.size() == 2);
+    }
+  }
   SECTION("an STS endpoint override is honoured") {
     env.vars["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:9/";
     o.env = env.fn();
+    o.use_cli_cache = false;
     (void)p::resolve_credentials(o, t0);
     CHECK(sts.requests.back().url == "http://127.0.0.1:9/");
   }
@@ -348,6 +368,7 @@ TEST_CASE("web identity exchanges the token file with STS in one unsigned call",
       return p::http_response{400, "<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>bad</Message>"
                                    "</Error></ErrorResponse>"};
     };
+    o.use_cli_cache = false;
     CHECK(error_text([&] { p::resolve_credentials(o, t0); }) ==
           "web identity (role arn:aws:iam::123456789012:role/app, token file " + token_file +
               "): STS refused: InvalidIdentityToken: bad");
@@ -633,6 +654,40 @@ TEST_CASE("assume-role profiles sign an STS AssumeRole call with the source prof
           "profile 'loop-a' in " + config_file + ": source_profile chain loops back to 'loop-a'; break the loop");
     o.profile = "mfa";
     CHECK(error_text([&] { p::resolve_credentials(o, t0); }) ==
-          "profile 'mfa' in " + config_file + ": mfa_serial (MFA-protected roles) is not supported yet");
+          "profile 'mfa' in " + config_file + ": the role needs an MFA code from arn:aws:iam::1:mfa/u (mfa_serial) "
+                                              "but nothing can ask for it; set chain_options::mfa_code");
+    CHECK(sts.requests.empty());
+  }
+  SECTION("mfa_serial: the callback's code goes to STS as TokenCode, once; the role cache keeps it") {
+    o.profile = "mfa";
+    std::vector<std::string> asked;
+    o.mfa_code = [&](const std::string& serial) {
+      asked.push_back(serial);
+      return std::string("123456");
+    };
+    CHECK(p::resolve_credentials(o, t0).creds.access_key_id == "ASIAROLE1");
+    CHECK(asked == std::vector<std::string>{"arn:aws:iam::1:mfa/u"});
+    REQUIRE(sts.requests.size() == 1);
+    CHECK_THAT(sts.requests[0].body, Catch::EndsWith("&SerialNumber=arn%3Aaws%3Aiam%3A%3A1%3Amfa%2Fu&TokenCode=123456"));
+    const auto again = p::resolve_credentials(o, t0 + seconds(60));
+    CHECK(again.source == "profile 'mfa' in " + config_file + " (assume role arn:aws:iam::1:role/m) from " + dir.path +
+                              "/.aws/cli/cache/" +
+                              p::sha1_hex(R"({"RoleArn": "arn:aws:iam::1:role/m", "SerialNumber": "arn:aws:iam::1:mfa/u"})") +
+                              ".json");
+    CHECK(asked.size() == 1);
+    CHECK(sts.requests.size() == 1);
+  }
+  SECTION("a corrupt role cache file is ignored and replaced") {
+    o.profile = "app";
+    const std::string key = p::sha1_hex(
+        R"({"ExternalId": "ext", "RoleArn": "arn:aws:iam::123456789012:role/app", "RoleSessionName": "s1"})");
+    ::mkdir((dir.path + "/.aws").c_str(), 0700);
+    ::mkdir((dir.path + "/.aws/cli").c_str(), 0700);
+    ::mkdir((dir.path + "/.aws/cli/cache").c_str(), 0700);
+    dir.write(".aws/cli/cache/" + key + ".json", "{\"Credentials\": {\"AccessKeyId\": ");
+    CHECK(p::resolve_credentials(o, t0).creds.access_key_id == "ASIAROLE1");
+    CHECK(sts.requests.size() == 1);
+    CHECK(p::resolve_credentials(o, t0).creds.access_key_id == "ASIAROLE1");
+    CHECK(sts.requests.size() == 1);
   }
 }

@@ -37,7 +37,7 @@ inline void wipe(std::string& s) noexcept {
 // Small parsers: ISO 8601 times, flat JSON objects, STS's XML, INI files.
 
 /// Parses an ISO 8601 UTC time as AWS writes Expiration: "2026-11-25T21:00:00Z", with optional
-/// fractional seconds and a "Z", "+HH:MM" or "-HH:MM" offset. Returns nullopt for anything else.
+/// fractional seconds and a "Z", "UTC", "+HH:MM" or "-HH:MM" offset. Returns nullopt for anything else.
 inline std::optional<time_point> parse_iso8601(std::string_view text) noexcept {
   civil_time c{};
   if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
@@ -59,7 +59,7 @@ inline std::optional<time_point> parse_iso8601(std::string_view text) noexcept {
   }
   std::int64_t offset = 0;
   const std::string_view zone = text.substr(pos);
-  if (zone == "Z" || zone == "z") {
+  if (zone == "Z" || zone == "z" || zone == "UTC") {  // "UTC": botocore's JSONFileCache writes strftime %Z
     offset = 0;
   } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
     int oh = 0, om = 0;
@@ -102,7 +102,7 @@ inline std::string format_iso8601(time_point t) {
 struct json_member {
   enum class kind { string, number, boolean, null, nested };
   kind type = kind::null;
-  secret_string text;  ///< the decoded string, or the literal number / true / false; empty when nested
+  secret_string text;  ///< the decoded string, the literal number / true / false, or the raw JSON of a nested value
 };
 
 /// The top-level members of a JSON object, by name.
@@ -110,8 +110,8 @@ using json_object = std::map<std::string, json_member>;
 
 namespace detail {
 
-// A strict JSON reader (RFC 8259) that keeps only the top level of one object: credential
-// documents are flat, and nested values are checked for syntax and dropped.
+// A strict JSON reader (RFC 8259) that keeps the top level of one object: nested values are
+// checked for syntax and kept as their raw JSON text, for parse_json_object() to read again.
 class json_reader {
  public:
   explicit json_reader(std::string_view text) : s_(text) {}
@@ -225,11 +225,13 @@ class json_reader {
     skip_ws();
     if (pos_ >= s_.size() || depth > 32) return false;
     const char c = s_[pos_];
+    const std::size_t start = pos_;
     std::string text;
     json_member::kind k;
     if (c == '{') {
       if (!parse_object(nullptr, depth + 1)) return false;
       k = json_member::kind::nested;
+      text.assign(s_.substr(start, pos_ - start));  // parse_json_object() reads it again
     } else if (c == '[') {
       ++pos_;
       if (!eat(']')) {
@@ -239,6 +241,7 @@ class json_reader {
         if (!eat(']')) return false;
       }
       k = json_member::kind::nested;
+      text.assign(s_.substr(start, pos_ - start));
     } else if (c == '"') {
       if (!parse_string(text)) return false;
       k = json_member::kind::string;

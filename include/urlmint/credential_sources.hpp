@@ -167,19 +167,27 @@ struct profile {
   }
 };
 
-/// The config file section of a profile: "[default]" or "[profile default]" for default,
-/// "[profile NAME]" otherwise (quotes around NAME allowed, as shlex would strip them).
-inline const ini_section* config_section(const ini_document& config, std::string_view name) {
+/// The config file section "[KIND NAME]" ("services", "sso-session"; botocore splits the
+/// header shell-style into exactly two words, so NAME may be quoted), or nullptr.
+inline const ini_section* named_section(const ini_document& config, std::string_view kind, std::string_view name) {
   for (const auto& s : config.sections) {
     std::string_view n = s.name;
-    if (n == name && name == "default") return &s;
-    if (n.substr(0, 8) != "profile " && n.substr(0, 8) != "profile\t") continue;
-    n.remove_prefix(8);
+    if (n.substr(0, kind.size()) != kind) continue;
+    n.remove_prefix(kind.size());
+    if (n.empty() || (n.front() != ' ' && n.front() != '\t')) continue;
     while (!n.empty() && (n.front() == ' ' || n.front() == '\t')) n.remove_prefix(1);
     if (n.size() >= 2 && (n.front() == '"' || n.front() == '\'') && n.back() == n.front()) n = n.substr(1, n.size() - 2);
     if (n == name) return &s;
   }
   return nullptr;
+}
+
+/// The config file section of a profile: "[default]" or "[profile default]" for default,
+/// "[profile NAME]" otherwise (quotes around NAME allowed, as shlex would strip them).
+inline const ini_section* config_section(const ini_document& config, std::string_view name) {
+  if (name == "default")
+    if (const ini_section* s = config.find("default")) return s;
+  return named_section(config, "profile", name);
 }
 
 /// Looks up profile `name` in both files; nullopt when neither has it.
@@ -293,6 +301,22 @@ inline std::string trim_slashes(std::string s) {
 
 }  // namespace detail
 
+/// Who STS says the credentials belong to (<AssumedRoleUser>), for the AWS CLI's role cache.
+struct assumed_role_user {
+  std::string arn;  ///< e.g. "arn:aws:sts::123456789012:assumed-role/app/s1"
+  std::string id;   ///< e.g. "AROA...:s1"
+};
+
+namespace detail {
+
+inline void read_assumed_role_user(std::string_view xml, assumed_role_user* user) {
+  if (user == nullptr) return;
+  user->arn = xml_element(xml, "Arn").value_or("");
+  user->id = xml_element(xml, "AssumedRoleId").value_or("");
+}
+
+}  // namespace detail
+
 /// Web identity settings: a token file (e.g. an EKS service-account token) exchanged for
 /// role credentials with STS AssumeRoleWithWebIdentity.
 struct web_identity_config {
@@ -322,7 +346,7 @@ inline http_request web_identity_request(const web_identity_config& cfg, std::st
 /// Throws errc::io for an unreadable token file, errc::service for an STS error (its code and
 /// message), errc::transport when STS cannot be reached.
 inline credentials assume_role_with_web_identity(const web_identity_config& cfg, const transport& http,
-                                                 time_point now) {
+                                                 time_point now, assumed_role_user* user = nullptr) {
   const std::string source = "web identity (role " + cfg.role_arn + ", token file " + cfg.token_file + ")";
   if (cfg.role_arn.empty())
     throw error(errc::invalid_credentials,
@@ -353,6 +377,7 @@ inline credentials assume_role_with_web_identity(const web_identity_config& cfg,
   if (resp.status != 200 && resp.body.find("<Error") == std::string::npos)
     throw error(errc::service, source + ": STS answered HTTP " + std::to_string(resp.status));
   credentials c = parse_sts_credentials(resp.body, source);
+  detail::read_assumed_role_user(resp.body, user);
   detail::wipe(resp.body);
   detail::check_fresh(c, now, source);
   return c;
@@ -364,6 +389,8 @@ struct assume_role_config {
   std::string session_name;      ///< role_session_name; default urlmint-<unix time>
   std::string external_id;       ///< external_id (optional)
   std::string duration_seconds;  ///< duration_seconds (optional, 900..43200)
+  std::string mfa_serial;        ///< mfa_serial: sent as SerialNumber (optional)
+  std::string mfa_code;          ///< the code the user typed: sent as TokenCode with mfa_serial
   std::string sts_endpoint;      ///< e.g. "https://sts.us-east-1.amazonaws.com" (AWS_ENDPOINT_URL_STS overrides)
   std::string region;            ///< the region STS requests are signed for
 };
@@ -386,6 +413,8 @@ inline http_request assume_role_request(const assume_role_config& cfg, const cre
                      "&RoleSessionName=" + uri_encode(cfg.session_name);
   if (!cfg.external_id.empty()) body += "&ExternalId=" + uri_encode(cfg.external_id);
   if (!cfg.duration_seconds.empty()) body += "&DurationSeconds=" + uri_encode(cfg.duration_seconds);
+  if (!cfg.mfa_serial.empty())
+    body += "&SerialNumber=" + uri_encode(cfg.mfa_serial) + "&TokenCode=" + uri_encode(cfg.mfa_code);
   req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"});
   req.payload_hash = sha256_hex(body);
   sigv4::params p;
@@ -408,7 +437,7 @@ inline http_request assume_role_request(const assume_role_config& cfg, const cre
 /// Assumes `cfg.role_arn` with `source` credentials through `http`. Throws errc::service with
 /// STS's code and message, errc::transport when STS cannot be reached.
 inline credentials assume_role(const assume_role_config& cfg, const credentials& source, const transport& http,
-                               time_point now, const std::string& where) {
+                               time_point now, const std::string& where, assumed_role_user* user = nullptr) {
   const std::string src = where + " (assume role " + cfg.role_arn + ")";
   if (!http)
     throw error(errc::not_supported, src + ": needs an HTTP transport; include <urlmint/providers_curl.hpp> and "
@@ -425,6 +454,7 @@ inline credentials assume_role(const assume_role_config& cfg, const credentials&
   if (resp.status != 200 && resp.body.find("<Error") == std::string::npos)
     throw error(errc::service, src + ": STS answered HTTP " + std::to_string(resp.status));
   credentials c = parse_sts_credentials(resp.body, src);
+  detail::read_assumed_role_user(resp.body, user);
   detail::wipe(resp.body);
   detail::check_fresh(c, now, src);
   return c;

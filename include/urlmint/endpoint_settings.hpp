@@ -41,19 +41,9 @@ inline std::string endpoint_service_key(std::string_view service_id) {
   return key;
 }
 
-/// The `[services NAME]` section of the config file (botocore splits the header shell-style
-/// into exactly two words), or nullptr.
+/// The `[services NAME]` section of the config file, or nullptr.
 inline const ini_section* services_section(const ini_document& config, std::string_view name) {
-  for (const auto& s : config.sections) {
-    std::string_view n = s.name;
-    if (n.substr(0, 8) != "services") continue;
-    n.remove_prefix(8);
-    if (n.empty() || (n.front() != ' ' && n.front() != '\t')) continue;
-    while (!n.empty() && (n.front() == ' ' || n.front() == '\t')) n.remove_prefix(1);
-    if (n.size() >= 2 && (n.front() == '"' || n.front() == '\'') && n.back() == n.front()) n = n.substr(1, n.size() - 2);
-    if (n == name) return &s;
-  }
-  return nullptr;
+  return named_section(config, "services", name);
 }
 
 /// The value of `key` in a nested INI setting ("s3 =\n  endpoint_url = http://..."), parsed as

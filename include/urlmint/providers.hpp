@@ -14,6 +14,7 @@
 
 #include <atomic>      // std::atomic
 #include <chrono>      // std::chrono::seconds
+#include <functional>  // std::function: chain_options::mfa_code
 #include <memory>      // std::shared_ptr
 #include <mutex>       // std::mutex
 #include <optional>    // std::optional
@@ -24,6 +25,8 @@
 
 #include "credential_sources.hpp"
 #include "endpoint_settings.hpp"
+#include "role_cache.hpp"
+#include "sso.hpp"
 #include "credentials.hpp"
 #include "error.hpp"
 #include "time.hpp"
@@ -51,6 +54,13 @@ struct chain_options {
   transport http;
   /// How credential_process commands run.
   process_runner run = run_command;
+  /// Asks for the MFA code of an assume-role profile with mfa_serial: receives the serial (the
+  /// MFA device ARN), returns the code the user typed (sent to STS as TokenCode). Empty: such
+  /// profiles fail with a one-line error. The CLI prompts on the terminal; GUI apps ask their way.
+  std::function<std::string(const std::string& mfa_serial)> mfa_code;
+  /// Read and write the AWS CLI's assumed-role cache (~/.aws/cli/cache; see role_cache.hpp), so
+  /// that urlmint and the AWS CLI share assumed-role and web identity credentials across runs.
+  bool use_cli_cache = true;
 };
 
 /// Credentials and a one-line description of where they came from (no secrets).
@@ -85,6 +95,42 @@ inline service_endpoint sts_for(const shared_files& files, const chain_options& 
   return sts_service_endpoint(region, files, profile_name(o.profile, o.env), o.env);
 }
 
+// The AWS CLI's role cache directory, or "" when the cache is off (or there is no HOME).
+inline std::string role_cache_dir(const chain_options& o) {
+  return o.use_cli_cache && o.env("HOME") ? role_cache_directory(o.env) : std::string();
+}
+
+// AssumeRoleWithWebIdentity through the AWS CLI's role cache; `session_configured`: the session
+// name came from the settings (botocore leaves a generated one out of the cache key).
+inline credentials cached_web_identity(const web_identity_config& wi, bool session_configured, const chain_options& o,
+                                       time_point now) {
+  role_cache_args key_args;
+  key_args.role_arn = wi.role_arn;
+  if (session_configured) key_args.session_name = wi.session_name;
+  const std::string dir = role_cache_dir(o), key = role_cache_key(key_args);
+  if (!dir.empty())
+    if (auto hit = read_role_cache(dir, key, now)) return std::move(*hit);
+  assumed_role_user user;
+  credentials c = assume_role_with_web_identity(wi, o.http, now, &user);
+  if (!dir.empty()) write_role_cache(dir, key, c, user);
+  return c;
+}
+
+// Python's int(text) for the integers botocore reads from the config (duration_seconds).
+inline std::optional<long long> python_int(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  bool negative = false;
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  const long long v = std::stoll(std::string(text));
+  return negative ? -v : v;
+}
+
 inline std::string profile_where(const profile& prof) {
   return "profile '" + prof.name + "' in " +
          (prof.found_in.size() == 1 ? prof.found_in[0] : prof.found_in[0] + " and " + prof.found_in[1]);
@@ -95,10 +141,17 @@ inline std::string profile_where(const profile& prof) {
 inline std::optional<resolved_credentials> profile_own_credentials(const shared_files& files, const profile& prof,
                                                                    const chain_options& o, time_point now) {
   const std::string where = profile_where(prof);
-  if (!prof.get("aws_access_key_id") && !prof.get("credential_process") &&
-      (prof.get("sso_session") || prof.get("sso_start_url")))
-    throw error(errc::not_supported, where + ": AWS IAM Identity Center (SSO) profiles are not supported yet; "
-                                             "use credential_process, e.g. with 'aws configure export-credentials'");
+  if (auto sso = sso_settings(files, prof)) {
+    // botocore's SSO client reads the endpoint settings of the session's profile.
+    const std::string top = profile_name(o.profile, o.env);
+    const std::string portal =
+        configured_endpoint("sso", std::nullopt, files, top, o.env).value_or(sso_portal_endpoint(sso->region));
+    const std::string oidc =
+        configured_endpoint("sso-oidc", std::nullopt, files, top, o.env).value_or(sso_oidc_endpoint(sso->region));
+    credentials c = fetch_sso_credentials(*sso, portal, oidc, o.env, o.http, now);
+    return resolved_credentials{std::move(c), where + " (SSO role " + sso->role_name + " in account " +
+                                                  sso->account_id + ")"};
+  }
   const auto keys_from = [&](const std::string& file) -> std::optional<resolved_credentials> {
     if (!prof.from("aws_access_key_id", file)) return std::nullopt;
     const std::string src = "profile '" + prof.name + "' in " + file;
@@ -144,8 +197,24 @@ inline resolved_credentials assume_role_profile(const shared_files& files, const
   const auto credential_source = prof.get("credential_source");
   if (source_profile && credential_source)
     throw error(errc::invalid_argument, where + " has both source_profile and credential_source; keep one");
-  if (prof.get("mfa_serial"))
-    throw error(errc::not_supported, where + ": mfa_serial (MFA-protected roles) is not supported yet");
+  assume_role_config cfg;
+  cfg.role_arn = *prof.get("role_arn");
+  role_cache_args key_args;
+  key_args.role_arn = cfg.role_arn;
+  key_args.session_name = prof.get("role_session_name");
+  cfg.session_name = key_args.session_name.value_or("urlmint-" + std::to_string(to_unix_seconds(now)));
+  key_args.external_id = prof.get("external_id");
+  cfg.external_id = key_args.external_id.value_or("");
+  key_args.serial_number = prof.get("mfa_serial");
+  cfg.mfa_serial = key_args.serial_number.value_or("");
+  // botocore sends duration_seconds only when int() reads it.
+  key_args.duration_seconds = python_int(prof.get("duration_seconds").value_or(""));
+  if (key_args.duration_seconds) cfg.duration_seconds = std::to_string(*key_args.duration_seconds);
+  const std::string described = where + " (assume role " + cfg.role_arn + ")";
+  const std::string dir = role_cache_dir(o), key = role_cache_key(key_args);
+  if (!dir.empty())
+    if (auto hit = read_role_cache(dir, key, now))
+      return resolved_credentials{std::move(*hit), described + " from " + dir + "/" + key + ".json"};
 
   credentials source;
   if (credential_source) {
@@ -181,33 +250,40 @@ inline resolved_credentials assume_role_profile(const shared_files& files, const
     } else if (auto wi = web_identity_settings(o, src, false)) {
       wi->session_name = src->get("role_session_name").value_or("urlmint-" + std::to_string(to_unix_seconds(now)));
       wi->sts_endpoint = sts_for(files, o).url;
-      source = assume_role_with_web_identity(*wi, o.http, now);
+      source = cached_web_identity(*wi, src->get("role_session_name").has_value(), o, now);
     } else {
       throw error(errc::invalid_credentials, where + ": source_profile '" + *source_profile +
                                                  "' has no credentials (keys, credential_process or web identity)");
     }
   }
-  assume_role_config cfg;
-  cfg.role_arn = *prof.get("role_arn");
-  cfg.session_name = prof.get("role_session_name").value_or("urlmint-" + std::to_string(to_unix_seconds(now)));
-  cfg.external_id = prof.get("external_id").value_or("");
-  cfg.duration_seconds = prof.get("duration_seconds").value_or("");
   const service_endpoint sts = sts_for(files, o);
   cfg.region = sts.signing_region;
   cfg.sts_endpoint = sts.url;
-  credentials c = assume_role(cfg, source, o.http, now, where);
-  return resolved_credentials{std::move(c), where + " (assume role " + cfg.role_arn + ")"};
+  if (!cfg.mfa_serial.empty()) {
+    if (!o.mfa_code)
+      throw error(errc::invalid_credentials, where + ": the role needs an MFA code from " + cfg.mfa_serial +
+                                                 " (mfa_serial) but nothing can ask for it; set chain_options::mfa_code");
+    try {
+      cfg.mfa_code = o.mfa_code(cfg.mfa_serial);
+    } catch (const error& e) {
+      throw error(e.code(), where + ": " + e.what());
+    }
+  }
+  assumed_role_user user;
+  credentials c = assume_role(cfg, source, o.http, now, where, &user);
+  detail::wipe(cfg.mfa_code);
+  if (!dir.empty()) write_role_cache(dir, key, c, user);
+  return resolved_credentials{std::move(c), described};
 }
 
 }  // namespace detail
 
 /// Finds credentials once, in the AWS CLI's order, with no caching: explicit credentials →
 /// environment → assume role (role_arn with source_profile or credential_source: a signed STS
-/// AssumeRole call) → web identity → profile (credentials-file keys, credential_process,
-/// config-file keys) → container credentials → EC2 instance metadata. The first source that is
+/// AssumeRole call, through the AWS CLI's role cache) → web identity → profile (SSO,
+/// credentials-file keys, credential_process, config-file keys) → container credentials → EC2 instance metadata. The first source that is
 /// configured wins; a configured source that fails throws (naming it). When nothing yields
 /// credentials, throws errc::invalid_credentials: "no credentials: tried environment (...), ...".
-/// Not supported yet (errc::not_supported): SSO profiles and MFA-protected roles (mfa_serial).
 inline resolved_credentials resolve_credentials(const chain_options& o, time_point now) {
   if (o.explicit_credentials) {
     validate(*o.explicit_credentials);
@@ -239,11 +315,15 @@ inline resolved_credentials resolve_credentials(const chain_options& o, time_poi
   }
 
   if (auto wi = detail::web_identity_settings(o, prof, !explicit_profile)) {
+    bool configured = true;
     if (auto s = o.env("AWS_ROLE_SESSION_NAME"); s && !explicit_profile) wi->session_name = *s;
     else if (prof && prof->get("role_session_name")) wi->session_name = *prof->get("role_session_name");
-    else wi->session_name = "urlmint-" + std::to_string(to_unix_seconds(now));
+    else {
+      configured = false;
+      wi->session_name = "urlmint-" + std::to_string(to_unix_seconds(now));
+    }
     wi->sts_endpoint = detail::sts_for(files, o).url;
-    credentials c = assume_role_with_web_identity(*wi, o.http, now);
+    credentials c = detail::cached_web_identity(*wi, configured, o, now);
     return {std::move(c), "web identity (role " + wi->role_arn + ")"};
   }
   tried.push_back(explicit_profile ? "web identity (no web_identity_token_file in the profile)"

@@ -1,6 +1,10 @@
 // How the CLI finds credentials and the region (the AWS CLI's chain, in providers.hpp), and
 // prints signing steps for --debug.
 
+#include <fcntl.h>    // open: /dev/tty
+#include <termios.h>  // tcgetattr, tcsetattr: no echo while the MFA code is typed
+#include <unistd.h>   // read, write, close
+
 #include <cstdio>
 #include <string>
 
@@ -18,6 +22,41 @@ std::string resolve_region(const std::optional<std::string>& flag, const std::op
   return urlmint::providers::resolve_region(flag, profile);
 }
 
+namespace {
+
+// The AWS CLI's MFA prompt (getpass on the controlling terminal): "Enter MFA code for SERIAL: ",
+// the code typed without echo. Reads /dev/tty, so it works with stdin and stdout redirected.
+std::string prompt_mfa_code(const std::string& serial) {
+  const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    throw urlmint::error(urlmint::errc::invalid_credentials,
+                         "the role needs an MFA code from " + serial +
+                             " (mfa_serial) but there is no terminal to ask on; run urlmint in a terminal, or use "
+                             "credentials from 'aws sts get-session-token' meanwhile");
+  const std::string prompt = "Enter MFA code for " + serial + ": ";
+  termios saved{};
+  const bool is_tty = ::tcgetattr(fd, &saved) == 0;
+  if (is_tty) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    quiet.c_lflag |= ECHONL;
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  bool ok = ::write(fd, prompt.data(), prompt.size()) == static_cast<ssize_t>(prompt.size());
+  std::string code;
+  char c;
+  ssize_t n = 0;
+  while (ok && (n = ::read(fd, &c, 1)) == 1 && c != '\n') code += c;
+  if (is_tty) ::tcsetattr(fd, TCSAFLUSH, &saved);
+  ::close(fd);
+  if (!ok || n < 0 || (n == 0 && code.empty()))
+    throw urlmint::error(urlmint::errc::invalid_credentials, "no MFA code was entered for " + serial);
+  if (!code.empty() && code.back() == '\r') code.pop_back();
+  return code;
+}
+
+}  // namespace
+
 urlmint::credentials resolve_credentials(const std::optional<std::string>& profile) {
   urlmint::providers::chain_options o;
   // The AWS CLI skips the environment keys only for --profile, not for AWS_PROFILE; the
@@ -25,6 +64,7 @@ urlmint::credentials resolve_credentials(const std::optional<std::string>& profi
   const auto env_profile = env("AWS_PROFILE");
   if (profile && (!env_profile || *env_profile != *profile)) o.profile = profile;
   o.http = urlmint::providers::curl_transport();
+  o.mfa_code = prompt_mfa_code;
   return urlmint::providers::resolve_credentials(o, urlmint::clock::now()).creds;
 }
 
