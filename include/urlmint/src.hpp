@@ -14,5 +14,9 @@
 #include "impl/encoding.ipp"
 #include "impl/time.ipp"
 #include "impl/credentials.ipp"
+#include "impl/multipart.ipp"
+#include "impl/post.ipp"
+#include "impl/verify.ipp"
+#include "impl/cloudfront_management.ipp"
 
 #endif  // URLMINT_SRC_HPP
