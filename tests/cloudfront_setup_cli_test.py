@@ -86,10 +86,17 @@ UNRELATED = {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*",
              "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
              "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
 
+# --- a missing bucket stops the setup before anything is created ---------------------------
+r = setup()
+check("missing bucket: exit 1, one line, nothing on stdout", r.returncode == 1 and r.stdout == ""
+      and len(r.stderr.strip().splitlines()) == 1 and "NoSuchBucket" in r.stderr and SECRET not in r.stderr, r.stderr)
+check("missing bucket: nothing created", counts() == (0, 0), str(counts()))
+
 s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
 s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [UNRELATED]}))
 
 # --- setup from an (almost) empty account -----------------------------------------------------
+start = len(recorder.requests)
 r = setup("--price-class", "PriceClass_100")
 check("setup exit 0", r.returncode == 0, f"exit {r.returncode}, stderr {r.stderr!r}")
 lines = r.stdout.splitlines()
@@ -157,7 +164,7 @@ def verify_signature(req):
     return signer.signature(signer.string_to_sign(aws, canonical), aws) == fields["Signature"], f"{service} {req['path']}"
 
 
-first_run = list(recorder.requests)
+first_run = recorder.requests[start:]
 cli_requests = [q for q in first_run if "urlmint/" in q["headers"].get("user-agent", "")]
 for req in cli_requests:
     ok, what = verify_signature(req)
@@ -258,6 +265,7 @@ BUCKET2 = "private-charts"
 s3.create_bucket(Bucket=BUCKET2, CreateBucketConfiguration={"LocationConstraint": REGION})
 r = run(["setup", "--bucket", BUCKET2, "--region", REGION, "--public-key", "file://" + RSA_KEY, "--wait"])
 check("--public-key exit 0", r.returncode == 0, r.stderr)
+check("--wait reports Deployed", "is Deployed" in r.stderr, r.stderr)
 out = dict(l.split("=", 1) for l in r.stdout.splitlines())
 keys = cf.list_public_keys()["PublicKeyList"].get("Items", [])
 groups = cf.list_key_groups()["KeyGroupList"].get("Items", [])
@@ -274,6 +282,27 @@ if keys and groups:
 r = run(["setup", "--bucket", BUCKET2, "--region", REGION, "--public-key", "file://" + RSA_KEY])
 check("--public-key rerun creates nothing", r.returncode == 0 and len(cf.list_public_keys()["PublicKeyList"]["Items"]) == 1
       and len(cf.list_key_groups()["KeyGroupList"]["Items"]) == 1 and counts() == (2, 2), r.stderr + str(counts()))
+
+# --- custom domain: --alias with its ACM certificate -------------------------------------------
+BUCKET3 = "alias-charts"
+s3.create_bucket(Bucket=BUCKET3, CreateBucketConfiguration={"LocationConstraint": REGION})
+cert = "arn:aws:acm:us-east-1:123456789012:certificate/0b1e6a3c-0000-4000-8000-000000000000"
+r = run(["setup", "--bucket", BUCKET3, "--region", REGION, "--alias", "Charts.Example.com", "--certificate-arn", cert,
+         "--price-class", "PriceClass_200"])
+check("--alias exit 0", r.returncode == 0, r.stderr)
+check("--alias: CLOUDFRONT_DOMAIN is the alias", r.stdout.splitlines()[-1:] == ["CLOUDFRONT_DOMAIN=charts.example.com"], r.stdout)
+d3 = [d for d in cf.list_distributions()["DistributionList"]["Items"]
+      if d["Origins"]["Items"][0]["DomainName"].startswith(BUCKET3 + ".")]
+if d3:
+    c3 = cf.get_distribution_config(Id=d3[0]["Id"])["DistributionConfig"]
+    check("--alias: the CNAME", c3["Aliases"].get("Items") == ["charts.example.com"], str(c3["Aliases"]))
+    check("--alias: the certificate, SNI, TLSv1.2_2021", (c3["ViewerCertificate"].get("ACMCertificateArn"),
+          c3["ViewerCertificate"].get("SSLSupportMethod"), c3["ViewerCertificate"].get("MinimumProtocolVersion"))
+          == (cert, "sni-only", "TLSv1.2_2021"), str(c3["ViewerCertificate"]))
+    r = run(["doctor", "--domain", "charts.example.com", "--bucket", BUCKET3, "--region", REGION])
+    check("doctor finds a distribution by its alias", r.returncode == 0, r.stdout + r.stderr)
+else:
+    check("--alias: a distribution for the bucket", False, "none")
 
 # --- usage errors ----------------------------------------------------------------------------
 r = run(["setup", "--region", REGION])

@@ -284,6 +284,12 @@ inline std::vector<const json::value*> statements(const json::value& doc) {
 
 }  // namespace detail
 
+/// Throws errc::invalid_argument unless `policy` is empty or a JSON object (a policy setup can
+/// merge into), so a setup fails before it creates anything.
+inline void check_bucket_policy(std::string_view policy) {
+  if (policy.find_first_not_of(" \t\r\n") != std::string_view::npos) (void)detail::parse_policy(policy);
+}
+
 /// Whether the bucket policy JSON `policy` lets distribution `distribution_arn` read `bucket`
 /// through an OAC (an Allow of s3:GetObject on arn:aws:s3:::B/* to cloudfront.amazonaws.com
 /// with AWS:SourceArn equal to the ARN). Throws errc::invalid_argument for JSON that is not

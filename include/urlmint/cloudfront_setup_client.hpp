@@ -223,6 +223,10 @@ inline setup_result run_setup(api_client& api, const setup_options& o, time_poin
   setup_result r;
   validate_price_class(o.price_class);
   r.account_id = api.account_id();
+  // The bucket first: a missing bucket, a refused GetBucketPolicy or a policy that cannot be
+  // merged stops the setup before anything is created.
+  const std::optional<std::string> existing = api.get_bucket_policy(o.bucket);
+  check_bucket_policy(existing.value_or(""));
 
   const std::string oac_name = o.oac_name.empty() ? o.bucket + "-oac" : o.oac_name;
   bool found = false;
@@ -311,7 +315,6 @@ inline setup_result run_setup(api_client& api, const setup_options& o, time_poin
   }
 
   r.distribution_arn = cloudfront::distribution_arn(r.account_id, r.dist.id, o.region);
-  const std::optional<std::string> existing = api.get_bucket_policy(o.bucket);
   const policy_merge merged = merge_oac_statement(existing.value_or(""), o.bucket, r.distribution_arn);
   if (merged.changed) api.put_bucket_policy(o.bucket, merged.policy);
   r.policy_changed = merged.changed;

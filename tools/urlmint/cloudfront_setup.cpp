@@ -152,7 +152,7 @@ int cmd_cloudfront_setup(args& a) {
   o.bucket = *bucket;
   o.region = resolve_region(region_flag, profile);
   if (public_key) o.public_key_pem = cf::public_key_pem(read_file(file_argument(*public_key), "--public-key"));
-  if (!o.alias.empty()) (void)cf::normalize_domain(o.alias);
+  if (!o.alias.empty()) o.alias = cf::normalize_domain(o.alias);
 
   const urlmint::credentials creds = resolve_credentials(profile);
   cf::api_client api(creds, o.region, cf::configured_endpoints(o.region, profile), transport);
@@ -174,7 +174,7 @@ int cmd_cloudfront_setup(args& a) {
 
   std::vector<std::pair<std::string, std::string>> lines;
   if (!r.public_key_id.empty()) lines.push_back({"CLOUDFRONT_KEY_PAIR_ID", r.public_key_id});
-  lines.push_back({"CLOUDFRONT_DOMAIN", o.alias.empty() ? r.dist.domain_name : cf::normalize_domain(o.alias)});
+  lines.push_back({"CLOUDFRONT_DOMAIN", o.alias.empty() ? r.dist.domain_name : o.alias});
   if (env_file) update_env_file(*env_file, lines);
   std::string out;
   for (const auto& l : lines) out += l.first + "=" + l.second + "\n";
