@@ -178,7 +178,7 @@ def hostile_credentials_tests():
 
 
 def usage_tests():
-    r = run(["s3", "cp", "\x1b[31mred", "x\x07"])
+    r = subprocess.run([URLMINT, "s3", "\x1b[31mred\x07"], capture_output=True, env=env())
     check("usage errors print control characters escaped", r.returncode == 2 and b"\x1b" not in r.stderr and
           b"\x07" not in r.stderr and one_line(r.stderr) and b"\\x1b" in r.stderr, r.stderr)
     r = run(["s3", "cp", "--no-such-\x1b[2Jflag", "a", "s3://b/k"])
@@ -199,8 +199,12 @@ def usage_tests():
     check("--batch accepts CRLF line ends and a trailing blank line", r.returncode == 0 and len(lines) == 2 and
           "/a.txt?" in lines[0] and "/b.txt?" in lines[1] and "%0D" not in r.stdout.decode(), (r.stdout, r.stderr))
     r = subprocess.run([URLMINT, "s3", "presign", "--batch", "s3://bucket", "--now", "20240101T000000Z"],
-                       input=b"a.txt\n\nb.txt\n" + b"\xff\xfe\n", capture_output=True, env=env())
-    check("--batch names the line number of a bad line", r.returncode == 1 and b"line 4" in r.stderr, r.stderr)
+                       input=b"a.txt\r\nb.txt\r\n" + b"\xff\xfe\r\n", capture_output=True, env=env())
+    check("--batch names the line number of a bad line", r.returncode == 1 and b"line 3" in r.stderr, r.stderr)
+    r = subprocess.run([URLMINT, "s3", "presign", "--batch", "s3://bucket", "--now", "20240101T000000Z"],
+                       input=b"a.txt\n\nb.txt\n", capture_output=True, env=env())
+    check("--batch refuses a blank line before a key, naming it", r.returncode == 1 and b"line 2" in r.stderr and
+          r.stdout.count(b"\n") == 1, r.stderr)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,9 @@
 #include <algorithm>   // std::min
 #include <chrono>      // std::chrono::milliseconds
 #include <cstdint>     // std::uint64_t
-#include <cstring>     // std::memcpy
+#include <cerrno>      // errno
+#include <cstdio>      // std::fopen
+#include <cstring>     // std::memcpy, std::strerror
 #include <exception>   // std::exception_ptr
 #include <functional>  // std::function
 #include <memory>      // std::unique_ptr
@@ -55,12 +57,25 @@ inline std::string redact_url(std::string_view url) { return std::string(url.sub
 /// the request (403, 404, 301) answers before the body is sent; smaller ones go at once.
 inline constexpr std::uint64_t expect_continue_threshold = 1024 * 1024;
 
-/// Client settings.
+/// Cap on a response body held in memory (errors, listings, credentials): 1 MiB. Object
+/// data streamed to a body_sink is not capped.
+inline constexpr std::size_t default_max_body = 1024 * 1024;
+
+/// Client settings. Timeouts have the AWS CLI's defaults and meaning (--cli-connect-timeout,
+/// --cli-read-timeout): 0 means no limit.
 struct options {
-  std::chrono::milliseconds connect_timeout{10000};  ///< TCP + TLS connect, milliseconds
-  std::chrono::milliseconds total_timeout{300000};   ///< a whole exchange, milliseconds (0: none)
+  std::chrono::milliseconds connect_timeout{60000};  ///< TCP + TLS connect, milliseconds (0: none)
+  /// Stall detector, milliseconds (whole seconds used, at least 1): an exchange that moves no
+  /// byte for this long fails with errc::timeout (and is retried by s3::client). A transfer
+  /// that keeps progressing is never cut. 0: none.
+  std::chrono::milliseconds read_timeout{60000};  // checked about once a second
+  std::chrono::milliseconds total_timeout{0};        ///< a whole exchange, milliseconds (0: none)
   bool verify_tls = true;                            ///< check the server's certificate and host name
+  std::string ca_file;                               ///< PEM CA bundle to trust instead of the system's ("": system)
   std::string user_agent;                            ///< empty: "urlmint/VERSION"
+  /// Largest response body kept in response::body (and total header bytes); past it the
+  /// exchange fails with errc::too_large.
+  std::size_t max_body = default_max_body;
 };
 
 /// One HTTP answer. Redirects are not followed, so 301/307 come back as they are.
@@ -89,6 +104,10 @@ struct body_source {
 /// to response::body). Throwing aborts the transfer.
 using body_sink = std::function<void(const char* data, std::size_t size)>;
 
+/// Sees a 2xx answer's status and headers once, before the first body byte reaches the sink
+/// (e.g. to start verifying it). Throwing aborts the transfer.
+using head_callback = std::function<void(const response& head)>;
+
 /// Progress of one exchange: bytes sent and received so far. Return false to abort.
 using progress_callback = std::function<bool(std::uint64_t sent, std::uint64_t received)>;
 
@@ -114,6 +133,13 @@ class client {
   explicit client(options opts = {}) : opts_(std::move(opts)), easy_(curl_easy_init()) {
     if (!easy_) throw error(errc::transport, "curl: curl_easy_init failed; is curl::global alive?");
     if (opts_.user_agent.empty()) opts_.user_agent = std::string("urlmint/") + version;
+    if (!opts_.ca_file.empty()) {
+      std::FILE* f = std::fopen(opts_.ca_file.c_str(), "rb");
+      if (f == nullptr)
+        throw error(errc::invalid_argument, "curl: the CA bundle \"" + opts_.ca_file + "\" cannot be read (" +
+                                                std::strerror(errno) + "); check --ca-bundle, AWS_CA_BUNDLE or ca_bundle");
+      std::fclose(f);
+    }
   }
 
   /// The settings in use.
@@ -143,8 +169,8 @@ class client {
   /// Sends `req` (no body) and streams a 2xx answer's body to `sink` instead of
   /// response::body; other statuses keep their (error) body in response::body.
   response receive(const sigv4::signed_request& req, const body_sink& sink,
-                   const progress_callback& progress = nullptr) {
-    return perform(req, nullptr, &sink, &progress);
+                   const progress_callback& progress = nullptr, const head_callback& head = nullptr) {
+    return perform(req, nullptr, &sink, &progress, head ? &head : nullptr);
   }
 
  private:
@@ -152,10 +178,29 @@ class client {
     const body_source* source = nullptr;
     const body_sink* sink = nullptr;
     const progress_callback* progress = nullptr;
+    const head_callback* head = nullptr;
+    bool head_seen = false;
     response resp;
     std::exception_ptr failure;  // an exception thrown by a callback, rethrown after perform
     bool aborted = false;        // the progress callback asked to stop
+    std::size_t max_body = default_max_body;
+    std::size_t header_bytes = 0;
+    const char* url = "";        // for messages, without its query
+    // The stall detector's state.
+    CURL* easy = nullptr;
+    std::chrono::milliseconds stall_limit{0};
+    std::chrono::steady_clock::time_point last_move;
+    curl_off_t last_sent = -1;
+    curl_off_t last_received = -1;
+    bool stalled = false;
   };
+
+  static error too_large(const exchange& x, const char* what) {
+    return error(errc::too_large, std::string("curl: ") + detail::redact_url(x.url) + ": the answer's " + what +
+                                      " passed the " + std::to_string(x.max_body / 1024) +
+                                      " KiB cap (1 MiB is plenty for anything but object data); is the endpoint "
+                                      "really S3 / the credentials service?");
+  }
 
   static std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
     auto* x = static_cast<exchange*>(user);
@@ -171,10 +216,16 @@ class client {
     auto* x = static_cast<exchange*>(user);
     const std::size_t n = size * count;
     try {
-      if (x->sink != nullptr && *x->sink && x->resp.status >= 200 && x->resp.status < 300)
+      if (x->sink != nullptr && *x->sink && x->resp.status >= 200 && x->resp.status < 300) {
+        if (x->head != nullptr && !x->head_seen) {
+          x->head_seen = true;
+          (*x->head)(x->resp);
+        }
         (*x->sink)(data, n);
-      else
+      } else {
+        if (n > x->max_body - std::min(x->max_body, x->resp.body.size())) throw too_large(*x, "body");
         x->resp.body.append(data, n);
+      }
     } catch (...) {
       x->failure = std::current_exception();
       return 0;  // anything but n aborts the transfer
@@ -185,6 +236,11 @@ class client {
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
     auto* x = static_cast<exchange*>(user);
     const std::size_t n = size * count;
+    x->header_bytes += n;
+    if (x->header_bytes > x->max_body) {
+      x->failure = std::make_exception_ptr(too_large(*x, "headers"));
+      return 0;
+    }
     std::string_view line(data, n);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
     if (line.substr(0, 5) == "HTTP/") {
@@ -208,6 +264,22 @@ class client {
 
   static int on_progress(void* user, curl_off_t, curl_off_t now_received, curl_off_t, curl_off_t now_sent) {
     auto* x = static_cast<exchange*>(user);
+    if (x->stall_limit.count() > 0) {
+      // The stall detector: no byte either way for read_timeout, once connected. (curl's
+      // LOW_SPEED options average over several seconds, so they fire seconds late.)
+      const auto now = std::chrono::steady_clock::now();
+      curl_off_t connected = 0;
+      curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connected);
+      if (connected == 0 || now_sent != x->last_sent || now_received != x->last_received) {
+        x->last_sent = now_sent;
+        x->last_received = now_received;
+        x->last_move = now;
+      } else if (now - x->last_move >= x->stall_limit) {
+        x->stalled = true;
+        return 1;
+      }
+    }
+    if (x->progress == nullptr) return 0;
     try {
       if (!(*x->progress)(static_cast<std::uint64_t>(now_sent), static_cast<std::uint64_t>(now_received))) {
         x->aborted = true;
@@ -228,7 +300,7 @@ class client {
   }
 
   response perform(const sigv4::signed_request& req, const body_source* source, const body_sink* sink,
-                   const progress_callback* progress) {
+                   const progress_callback* progress, const head_callback* head = nullptr) {
     // curl_easy_reset clears every option but keeps the connection cache, so the next request
     // to the same host reuses the open connection.
     curl_easy_reset(easy_.get());
@@ -236,6 +308,10 @@ class client {
     x.source = source;
     x.sink = sink;
     x.progress = progress != nullptr && *progress ? progress : nullptr;
+    x.head = head;
+    x.max_body = opts_.max_body;
+    const std::string bare_url = detail::redact_url(req.url);
+    x.url = bare_url.c_str();
     char errbuf[CURL_ERROR_SIZE] = {0};
 
     set(CURLOPT_URL, req.url.c_str());
@@ -243,10 +319,16 @@ class client {
     set(CURLOPT_ERRORBUFFER, errbuf);
     set(CURLOPT_NOSIGNAL, 1L);    // no SIGALRM for DNS timeouts: clients may run on many threads
     set(CURLOPT_USERAGENT, opts_.user_agent.c_str());
-    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opts_.connect_timeout.count()));
+    // curl reads a connect timeout of 0 as its 300 s default; "no limit" is a very long one.
+    set(CURLOPT_CONNECTTIMEOUT_MS, opts_.connect_timeout.count() > 0 ? static_cast<long>(opts_.connect_timeout.count())
+                                                                     : 0x7fffffffL);
     set(CURLOPT_TIMEOUT_MS, static_cast<long>(opts_.total_timeout.count()));
+    x.easy = easy_.get();
+    x.stall_limit = opts_.read_timeout;
+    x.last_move = std::chrono::steady_clock::now();
     set(CURLOPT_SSL_VERIFYPEER, opts_.verify_tls ? 1L : 0L);
     set(CURLOPT_SSL_VERIFYHOST, opts_.verify_tls ? 2L : 0L);
+    if (!opts_.ca_file.empty()) set(CURLOPT_CAINFO, opts_.ca_file.c_str());
     set(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect names another region; s3_client reports it
     set(CURLOPT_PROTOCOLS_STR, "http,https");
     set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
@@ -254,7 +336,7 @@ class client {
     set(CURLOPT_HEADERDATA, static_cast<void*>(&x));
     set(CURLOPT_WRITEFUNCTION, &client::on_write);
     set(CURLOPT_WRITEDATA, static_cast<void*>(&x));
-    if (x.progress != nullptr) {
+    if (x.progress != nullptr || x.stall_limit.count() > 0) {
       set(CURLOPT_NOPROGRESS, 0L);
       set(CURLOPT_XFERINFOFUNCTION, &client::on_progress);
       set(CURLOPT_XFERINFODATA, static_cast<void*>(&x));
@@ -263,6 +345,7 @@ class client {
     detail::unique_slist headers;
     bool has_content_type = false;
     for (const auto& h : req.headers) {
+      check_header(h);
       if (sigv4::lowercase(h.name) == "content-type") has_content_type = true;
       // "Name;" is curl's way to send a header with an empty value ("Name:" would remove it).
       detail::append_header(headers, h.value.empty() ? h.name + ";" : h.name + ": " + h.value);
@@ -301,6 +384,10 @@ class client {
 
     const CURLcode rc = curl_easy_perform(easy_.get());
     if (x.failure) std::rethrow_exception(x.failure);
+    if (x.stalled)
+      throw error(errc::timeout, "curl: " + req.method + " " + detail::redact_url(req.url) + " stalled: nothing moved for " +
+                                     std::to_string((opts_.read_timeout.count() + 999) / 1000) +
+                                     " s; raise --cli-read-timeout (curl::options::read_timeout, 0: none)");
     if (x.aborted) throw error(errc::transport, "curl: " + req.method + " " + detail::redact_url(req.url) +
                                                     " was cancelled by the progress callback");
     if (rc != CURLE_OK) throw transport_error(req, rc, errbuf);
@@ -310,9 +397,21 @@ class client {
     return std::move(x.resp);
   }
 
+  // The last guard against header injection (signing checks first, sigv4::validate_header):
+  // whatever reaches the wire is one header line per header.
+  static void check_header(const sigv4::header& h) {
+    if (!sigv4::is_token(h.name))
+      throw error(errc::invalid_argument, "curl: header name \"" + h.name + "\" is not an HTTP token; remove it");
+    if (!sigv4::is_field_value(h.value))
+      throw error(errc::invalid_argument, "curl: header \"" + h.name +
+                                              "\" has a control character (CR, LF, NUL, ...) in its value; remove it");
+  }
+
   error transport_error(const sigv4::signed_request& req, CURLcode rc, const char* errbuf) const {
     std::string msg = "curl: " + req.method + " " + detail::redact_url(req.url) + " failed: " + curl_easy_strerror(rc);
     if (errbuf[0] != '\0') msg += std::string(" (") + errbuf + ")";
+    errc code = errc::transport;
+    const std::string_view detail_text(errbuf);
     switch (rc) {
       case CURLE_COULDNT_CONNECT:
         msg += "; is the server running, and are the endpoint URL and port right?";
@@ -321,11 +420,17 @@ class client {
         msg += "; check the endpoint host name and your DNS";
         break;
       case CURLE_OPERATION_TIMEDOUT:
-        msg += "; the server did not answer in time: check the endpoint or raise the timeout";
+        code = errc::timeout;
+        if (detail_text.find("onnect") != std::string_view::npos || detail_text.find("esolv") != std::string_view::npos)
+          msg += "; no connection within the connect timeout: check the endpoint, or raise --cli-connect-timeout "
+                 "(curl::options::connect_timeout)";
+        else
+          msg += "; the exchange passed its total time limit (curl::options::total_timeout)";
         break;
       case CURLE_PEER_FAILED_VERIFICATION:
       case CURLE_SSL_CACERT_BADFILE:
-        msg += "; the server's TLS certificate was not trusted: check the endpoint host name and CA bundle";
+        msg += "; the server's TLS certificate was not trusted: check the endpoint host name, or trust its CA with "
+               "--ca-bundle FILE, AWS_CA_BUNDLE or ca_bundle in the config file (--no-verify-ssl skips the check)";
         break;
       case CURLE_WEIRD_SERVER_REPLY:
       case CURLE_UNSUPPORTED_PROTOCOL:
@@ -336,7 +441,7 @@ class client {
     }
     for (char& c : msg)
       if (c == '\n' || c == '\r') c = ' ';
-    return error(errc::transport, msg);
+    return error(code, msg);
   }
 
   options opts_;

@@ -39,6 +39,7 @@
 #include "s3.hpp"
 #include "sigv4.hpp"
 #include "time.hpp"
+#include "transfer.hpp"
 
 namespace urlmint {
 namespace s3 {
@@ -150,6 +151,10 @@ inline bool is_retryable(long status, std::string_view code) {
 inline bool is_precondition_failure(const error_details& d) {
   return d.status == 412 || d.code == "PreconditionFailed" || d.code == "ConditionalRequestConflict";
 }
+
+/// Whether a failed attempt (an urlmint::error from the transport) is worth retrying: a
+/// connection error or a timeout (a stall included), never a refused argument or a cap.
+inline bool is_retryable(errc code) { return code == errc::transport || code == errc::timeout; }
 
 /// The one-line message for an error answer to `operation` (e.g. "PUT s3://b/k") under
 /// `cfg`, with the cause and the fix.
@@ -389,7 +394,7 @@ class client {
         if (body) resp = http.send(req, body(), progress);
         else resp = http.send(req, std::string_view());
       } catch (const error& e) {
-        if (e.code() != errc::transport || attempt >= max_attempts) throw;
+        if (!is_retryable(e.code()) || attempt >= max_attempts) throw;
         wait(attempt);
         continue;
       }
@@ -487,34 +492,78 @@ class client {
     });
   }
 
-  /// GetObject streamed to `sink`; returns the answer (headers, empty body). Retried only
-  /// while no byte has reached the sink.
-  curl::response get_object_to(std::string_view bucket, std::string_view key, const curl::body_sink& sink) {
+  /// GetObject streamed to `sink`, verified (transfer::download_verifier: byte count against
+  /// Content-Length or the HeadObject size, MD5 ETag of single-part objects, x-amz-checksum-*):
+  /// a mismatch is errc::integrity. Returns the answer (headers, empty body). Without `restart`
+  /// an attempt is retried only while no byte has reached the sink; with it (it must make the
+  /// sink start over, e.g. truncate a file) a cut, stalled or corrupt attempt is retried too.
+  curl::response get_object_to(std::string_view bucket, std::string_view key, const curl::body_sink& sink,
+                               const std::function<void()>& restart = nullptr) {
     const int max_attempts = std::max(1, opts_.retry.max_attempts);
+    const std::string op = operation("GET", bucket, key);
+    transfer::download_verifier verifier;
     std::uint64_t delivered = 0;
     const curl::body_sink counting = [&](const char* data, std::size_t n) {
       delivered += n;
+      verifier.update(data, n);
       sink(data, n);
     };
+    const curl::head_callback on_head = [&](const curl::response& head) { verifier.reset(head.headers); };
     for (int attempt = 1;; ++attempt) {
-      const auto req = signer_.sign("GET", bucket, key, {}, {}, sigv4::empty_payload_sha256,
-                                    opts_.now ? opts_.now() : clock::now());
+      if (delivered > 0) {
+        restart();
+        delivered = 0;
+      }
+      const time_point now = opts_.now ? opts_.now() : clock::now();
+      const auto req = signer_.sign("GET", bucket, key, {}, {{"x-amz-checksum-mode", "ENABLED"}},
+                                    sigv4::empty_payload_sha256, now);
+      const bool may_retry = attempt < max_attempts;
       curl::response resp;
       try {
-        resp = http_.receive(req, counting, download_progress());
+        resp = http_.receive(req, counting, download_progress(), on_head);
       } catch (const error& e) {
-        if (e.code() != errc::transport || delivered > 0 || attempt >= max_attempts) throw;
+        if (!is_retryable(e.code()) || !may_retry || (delivered > 0 && !restart)) throw;
         wait(attempt);
         continue;
       }
-      if (resp.status >= 200 && resp.status < 300) return resp;
+      if (resp.status >= 200 && resp.status < 300) {
+        if (delivered == 0) verifier.reset(resp.headers);
+        try {
+          if (!verifier.checks_content()) {
+            // No digest to check (multipart ETag, SSE-KMS): the size S3 reports for this
+            // version is what must have arrived, whatever the GET's Content-Length said.
+            const auto etag = resp.header("etag");
+            const auto head = head_object(bucket, key);
+            const auto size = head.header("content-length");
+            if (size && (!etag || head.header("etag") == etag)) verifier.expect_size(std::stoull(*size));
+          }
+          verifier.finish(op);
+        } catch (const error& e) {
+          if (e.code() != errc::integrity || !restart || !may_retry) throw;
+          wait(attempt);
+          continue;
+        }
+        return resp;
+      }
       const error_details d = parse_error_response(resp.status, resp.headers, resp.body);
-      if (is_retryable(resp.status, d.code) && delivered == 0 && attempt < max_attempts) {
+      if (is_retryable(resp.status, d.code) && (delivered == 0 || restart) && may_retry) {
         wait(attempt);
         continue;
       }
-      throw make_service_error(d, operation("GET", bucket, key), configuration());
+      throw make_service_error(d, op, configuration());
     }
+  }
+
+  /// GetObject into the local file `path`, replaced atomically (transfer::atomic_file: a fresh
+  /// temporary beside it, fsync, rename; an existing file keeps its permission bits) only when
+  /// the bytes verify. On any failure, or SIGINT/SIGTERM/SIGHUP, the temporary is removed and
+  /// `path` is untouched.
+  curl::response download_file(std::string_view bucket, std::string_view key, const std::string& path) {
+    transfer::atomic_file file(path);
+    auto resp = get_object_to(bucket, key, [&](const char* d, std::size_t n) { file.write(d, n); },
+                              [&] { file.truncate(); });
+    file.commit();
+    return resp;
   }
 
   /// HeadObject: the object's headers (Content-Type, Content-Length, ETag, ...).

@@ -46,6 +46,41 @@ struct header {
   std::string value;
 };
 
+/// Whether `name` is an RFC 9110 token (a valid header field name): one or more of
+/// A-Z a-z 0-9 and !#$%&'*+-.^_`|~.
+inline bool is_token(std::string_view name) noexcept {
+  if (name.empty()) return false;
+  for (char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+/// Whether `value` can be a header field value on the wire: no control character (CR, LF, NUL
+/// and the rest below 0x20, and DEL) other than horizontal tab.
+inline bool is_field_value(std::string_view value) noexcept {
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  }
+  return true;
+}
+
+/// Throws errc::invalid_argument naming the header (never its value, which may be a secret)
+/// when `h` would not be exactly one header line on the wire: a name that is not an RFC 9110
+/// token, or a control character in the value. Signing refuses such headers before anything
+/// is signed or sent, so CR/LF can never inject a header line or smuggle a second request.
+inline void validate_header(const header& h) {
+  if (!is_token(h.name))
+    throw error(errc::invalid_argument, "sigv4: header name \"" + h.name +
+                                            "\" is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~ only); fix it");
+  if (!is_field_value(h.value))
+    throw error(errc::invalid_argument, "sigv4: header \"" + h.name +
+                                            "\" has a control character (CR, LF, NUL, ...) in its value; remove it");
+}
+
 /// One query parameter, decoded (the signer percent-encodes it).
 struct query_param {
   std::string name;
@@ -551,6 +586,10 @@ inline signing_steps compute(const request& req, const credentials& creds, const
   s.scope = credential_scope(when.date(), p.region, p.service);
   const bool token_signed = creds.is_temporary() && p.token_mode == session_token_mode::included;
 
+  for (const auto& h : req.headers) validate_header(h);
+  for (char ch : req.path)
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+      throw error(errc::invalid_argument, "sigv4: the request path has a control character; percent-encode it");
   std::vector<header> to_sign = req.headers;
   if (!detail::has_header(to_sign, "host")) to_sign.push_back({"host", req.host});
   std::vector<query_param> query = req.query;

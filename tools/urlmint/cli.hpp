@@ -180,6 +180,67 @@ inline s3_common parse_s3_common(args& a) {
   return c;
 }
 
+/// The AWS CLI's transport flags: --cli-connect-timeout, --cli-read-timeout (seconds, 0: no
+/// limit, default 60), --ca-bundle FILE (over AWS_CA_BUNDLE, over ca_bundle in the config
+/// profile: botocore's order) and --no-verify-ssl (warned about on stderr each time).
+struct transport_flags {
+  long long connect_timeout_s = 60;
+  long long read_timeout_s = 60;
+  std::string ca_bundle;
+  bool no_verify_ssl = false;
+
+  /// Sets the fields of a urlmint::curl::options (a template so this header needs no curl).
+  template <typename Options>
+  void apply(Options& o, const char* command) const {
+    o.connect_timeout = std::chrono::seconds(connect_timeout_s);
+    o.read_timeout = std::chrono::seconds(read_timeout_s);
+    o.ca_file = ca_bundle;
+    o.verify_tls = !no_verify_ssl;
+    if (no_verify_ssl)
+      std::fprintf(stderr,
+                   "urlmint %s: warning: --no-verify-ssl: the server's TLS certificate is not checked, so anyone on "
+                   "the network path can read and change this transfer\n",
+                   command);
+  }
+};
+
+/// A whole number of seconds for `flag`, 0..max; anything else is a usage error naming it.
+inline long long parse_seconds_flag(const std::string& text, const char* flag, long long max = 86400 * 365) {
+  try {
+    return parse_integer(text, 0, max, flag);
+  } catch (const urlmint::error& e) {
+    throw usage_error(e.what());
+  }
+}
+
+/// The ca_bundle setting of the profile in the config file, or "".
+std::string config_ca_bundle(const std::optional<std::string>& profile);
+
+/// Consumes the transport flags.
+inline transport_flags parse_transport_flags(args& a, const std::optional<std::string>& profile) {
+  transport_flags f;
+  if (auto v = a.value("--cli-connect-timeout")) f.connect_timeout_s = parse_seconds_flag(*v, "--cli-connect-timeout");
+  if (auto v = a.value("--cli-read-timeout")) f.read_timeout_s = parse_seconds_flag(*v, "--cli-read-timeout");
+  f.no_verify_ssl = a.flag("--no-verify-ssl");
+  if (auto v = a.value("--ca-bundle")) f.ca_bundle = *v;
+  else if (auto e = env("AWS_CA_BUNDLE")) f.ca_bundle = *e;
+  else f.ca_bundle = config_ca_bundle(profile);
+  return f;
+}
+
+/// Help lines for the transport flags.
+inline constexpr const char* transport_flags_help =
+    "  --cli-connect-timeout S  seconds to wait for a connection (default 60, 0: no limit)\n"
+    "  --cli-read-timeout S     a transfer that moves no byte for S seconds is retried, then fails\n"
+    "                           (default 60, 0: no limit); one that keeps moving is never cut\n"
+    "  --ca-bundle FILE         trust the CAs in this PEM file (over AWS_CA_BUNDLE, over ca_bundle in\n"
+    "                           the config profile)\n"
+    "  --no-verify-ssl          do not check the server's TLS certificate (warns on stderr)\n";
+
+/// `text` with every secret form of `token` (raw, percent-encoded) and every
+/// x-amz-security-token / X-Amz-Security-Token value replaced by <redacted>.
+std::string redact_token(std::string text, std::string_view token);
+
 /// Parses "Name: value" (--header).
 inline urlmint::sigv4::header parse_header_arg(const std::string& text) {
   const auto colon = text.find(':');

@@ -68,21 +68,38 @@ urlmint::credentials resolve_credentials(const std::optional<std::string>& profi
   return urlmint::providers::resolve_credentials(o, urlmint::clock::now()).creds;
 }
 
-namespace {
-std::string redact(std::string text, std::string_view secret) {
-  if (secret.empty()) return text;
-  // The token appears percent-encoded in a canonical query and raw in canonical headers.
-  for (const std::string& form : {std::string(secret), urlmint::uri_encode(secret)}) {
-    for (std::size_t pos; (pos = text.find(form)) != std::string::npos;) text.replace(pos, form.size(), "<redacted>");
+std::string redact_token(std::string text, std::string_view token) {
+  if (!token.empty()) {
+    // The token appears percent-encoded in a canonical query and raw in canonical headers.
+    for (const std::string& form : {std::string(token), urlmint::uri_encode(token)})
+      for (std::size_t pos; (pos = text.find(form)) != std::string::npos;) text.replace(pos, form.size(), "<redacted>");
+  }
+  // Whatever token a server echoes: the header line's value and the query parameter's value.
+  for (const std::string_view name : {std::string_view("x-amz-security-token:"), std::string_view("X-Amz-Security-Token=")}) {
+    for (std::size_t pos = 0; (pos = text.find(name, pos)) != std::string::npos;) {
+      const std::size_t start = pos + name.size();
+      std::size_t end = text.find_first_of(name.back() == ':' ? "\n" : "&\n", start);
+      if (end == std::string::npos) end = text.size();
+      text.replace(start, end - start, "<redacted>");
+      pos = start + 10;
+    }
   }
   return text;
 }
-}  // namespace
+
+std::string config_ca_bundle(const std::optional<std::string>& profile) {
+  const auto files = urlmint::providers::load_shared_files();
+  if (!files.config_file) return {};
+  const auto* s = urlmint::providers::config_section(*files.config_file, urlmint::providers::profile_name(profile));
+  if (s == nullptr) return {};
+  const auto* v = s->find("ca_bundle");
+  return v == nullptr ? std::string() : std::string(v->reveal());
+}
 
 void print_debug_steps(const urlmint::sigv4::signing_steps& steps, const urlmint::credentials& creds) {
   const std::string_view token = creds.session_token.reveal();
   std::fprintf(stderr, "--- canonical request ---\n%s\n--- string to sign ---\n%s\n--- end ---\n",
-               redact(steps.canonical_request, token).c_str(), steps.string_to_sign.c_str());
+               redact_token(steps.canonical_request, token).c_str(), steps.string_to_sign.c_str());
 }
 
 }  // namespace urlmint_cli

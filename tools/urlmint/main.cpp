@@ -36,6 +36,23 @@ const command commands[] = {
     {"cloudfront", "doctor", urlmint_cli::cmd_cloudfront_doctor, "check a distribution against the seed's pitfalls"},
 };
 
+// Command-line text quoted in a usage error may hold terminal escapes or line breaks: shown
+// as \xNN so the message stays one harmless line.
+std::string escape_controls(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 void print_usage(std::FILE* out) {
   std::fprintf(out, "urlmint %s: mint AWS S3 and CloudFront URLs without the AWS SDK\n\nusage:\n",
                urlmint::version);
@@ -74,7 +91,8 @@ int main(int argc, char** argv) {
       return words.size() < 2 ? urlmint_cli::exit_usage : urlmint_cli::exit_ok;
     }
     std::string what = group_known ? words[0] + " " + words[1] : words[0];
-    std::fprintf(stderr, "urlmint: unknown command \"%s\"; run 'urlmint --help' for the list\n", what.c_str());
+    std::fprintf(stderr, "urlmint: unknown command \"%s\"; run 'urlmint --help' for the list\n",
+                 escape_controls(what).c_str());
     return urlmint_cli::exit_usage;
   }
   std::string name = std::string(found->group) + " " + found->name;
@@ -85,7 +103,8 @@ int main(int argc, char** argv) {
     urlmint_cli::args a(std::vector<std::string>(words.begin() + 2, words.end()));
     return found->run(a);
   } catch (const urlmint_cli::usage_error& e) {
-    std::fprintf(stderr, "urlmint %s: %s (see 'urlmint %s --help')\n", name.c_str(), e.what(), name.c_str());
+    std::fprintf(stderr, "urlmint %s: %s (see 'urlmint %s --help')\n", name.c_str(), escape_controls(e.what()).c_str(),
+                 name.c_str());
     return urlmint_cli::exit_usage;
   } catch (const urlmint::error& e) {
     std::fprintf(stderr, "urlmint %s: %s\n", name.c_str(), e.what());

@@ -48,11 +48,22 @@ int run_batch(const urlmint::s3::signer& signer, const std::string& bucket, cons
   ssize_t length;
   int status = exit_ok;
   std::string url;
+  long long first_blank = 0;  // a blank line is fine at the end of the input, not before a key
   while ((length = ::getline(&line, &capacity, stdin)) >= 0) {
     ++line_number;
     std::string_view key(line, static_cast<std::size_t>(length));
     if (!key.empty() && key.back() == '\n') key.remove_suffix(1);
     if (!key.empty() && key.back() == '\r') key.remove_suffix(1);
+    if (key.empty()) {
+      if (first_blank == 0) first_blank = line_number;
+      continue;
+    }
+    if (first_blank != 0) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "urlmint s3 presign: line %lld: the line is empty; give one key per line\n", first_blank);
+      status = exit_error;
+      break;
+    }
     try {
       url.clear();
       signer.presign_append(url, bucket, key, opts, now);  // no allocation once `url` has grown

@@ -40,9 +40,15 @@ constexpr const char* cp_help =
     "  --if-match ETAG          replace the object only while it has this ETag (If-Match)\n"
     "  --checksum-algorithm A   CRC32, CRC32C, CRC64NVME, SHA1 or SHA256: send x-amz-checksum-A (per part for\n"
     "                           multipart uploads) instead of Content-MD5; none is sent unless asked\n"
+    "  --expected-size BYTES    the size of a stdin stream, if known: picks a part size that keeps a\n"
+    "                           very large stream under 10,000 parts\n"
     "  --no-progress            no progress bar (shown on stderr only when it is a terminal)\n"
+    "%s"
     "  --region R, --endpoint-url URL, --addressing-style S, --profile P, --now T, --debug\n"
-    "                           as for 'urlmint s3 presign'\n";
+    "                           as for 'urlmint s3 presign'\n"
+    "\n"
+    "A download is written to a temporary file beside FILE and renamed over it only once its bytes\n"
+    "match the object (size, MD5 ETag, x-amz-checksum-*); an existing directory receives DIR/<name>.\n";
 
 constexpr const char* lifecycle_help =
     "usage: urlmint s3 put-lifecycle s3://BUCKET --prefix PREFIX --expire-days N [--id ID] [options]\n"
@@ -157,11 +163,13 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// With --debug, a signature mismatch also shows what the server signed, to diff with ours.
-[[noreturn]] void report(const urlmint::s3::service_error& e, bool debug) {
+// With --debug, a signature mismatch also shows what the server signed, to diff with ours,
+// with the session token redacted.
+[[noreturn]] void report(const urlmint::s3::service_error& e, bool debug, std::string_view token) {
   if (debug && !e.details().canonical_request.empty())
     std::fprintf(stderr, "--- server's CanonicalRequest ---\n%s\n--- server's StringToSign ---\n%s\n---\n",
-                 e.details().canonical_request.c_str(), e.details().string_to_sign.c_str());
+                 redact_token(e.details().canonical_request, token).c_str(),
+                 redact_token(e.details().string_to_sign, token).c_str());
   throw;
 }
 
@@ -169,7 +177,7 @@ std::string base_name(const std::string& path) {
 
 int cmd_s3_cp(args& a) {
   if (a.wants_help()) {
-    std::fputs(cp_help, stdout);
+    std::printf(cp_help, transport_flags_help);
     return exit_ok;
   }
   s3_common common = parse_s3_common(a);
@@ -208,6 +216,15 @@ int cmd_s3_cp(args& a) {
     if (!alg) throw usage_error("--checksum-algorithm must be CRC32, CRC32C, CRC64NVME, SHA1 or SHA256");
     put.checksum = *alg;
   }
+  const transport_flags transport = parse_transport_flags(a, common.profile);
+  std::uint64_t expected_size = 0;  // used by the stdin upload below
+  if (auto v = a.value("--expected-size")) {
+    try {
+      expected_size = static_cast<std::uint64_t>(parse_integer(*v, 0, 50LL << 40, "--expected-size (bytes)"));
+    } catch (const urlmint::error& e) {
+      throw usage_error(e.what());
+    }
+  }
   const bool no_progress = a.flag("--no-progress");
   const auto pos = a.positionals();
   a.finish();
@@ -221,11 +238,14 @@ int cmd_s3_cp(args& a) {
   urlmint::curl::global curl_global;
   progress_bar bar(!no_progress && ::isatty(2) == 1);
   opts.progress = bar.callback();
+  transport.apply(opts.http, "s3 cp");
+  const urlmint::credentials creds = resolve_credentials(common.profile);
+  const std::string token(creds.session_token.reveal());
 
   if (download) {
     const auto uri = urlmint::s3::parse_s3_uri(pos[0]);
     if (uri.key.empty()) throw usage_error("the S3 source needs a key: s3://BUCKET/KEY");
-    urlmint::s3::client client(resolve_credentials(common.profile), common.config, opts);
+    urlmint::s3::client client(creds, common.config, opts);
     try {
       if (pos[1] == "-") {
         client.get_object_to(uri.bucket, uri.key, [](const char* d, std::size_t n) {
@@ -234,34 +254,10 @@ int cmd_s3_cp(args& a) {
         if (std::fflush(stdout) != 0) throw urlmint::error(urlmint::errc::io, "s3 cp: writing stdout failed");
         return exit_ok;
       }
-      std::string target = pos[1];
-      if (!target.empty() && target.back() == '/') target += base_name(uri.key);
-      // Write next to the target and rename at the end, so a failed download leaves no half file.
-      const std::string partial = target + ".urlmint-partial";
-      std::FILE* out = std::fopen(partial.c_str(), "wb");
-      if (out == nullptr)
-        throw urlmint::error(urlmint::errc::io, "s3 cp: cannot write \"" + partial + "\": " + std::strerror(errno) +
-                                                    "; check the directory exists and is writable");
-      try {
-        client.get_object_to(uri.bucket, uri.key, [out](const char* d, std::size_t n) {
-          if (std::fwrite(d, 1, n, out) != n) throw urlmint::error(urlmint::errc::io, "s3 cp: writing the file failed (disk full?)");
-        });
-        if (std::fclose(out) != 0) {
-          out = nullptr;
-          throw urlmint::error(urlmint::errc::io, "s3 cp: writing the file failed (disk full?)");
-        }
-        out = nullptr;
-        if (std::rename(partial.c_str(), target.c_str()) != 0)
-          throw urlmint::error(urlmint::errc::io, "s3 cp: cannot rename the download to \"" + target + "\": " +
-                                                      std::strerror(errno));
-      } catch (...) {
-        if (out != nullptr) std::fclose(out);
-        std::remove(partial.c_str());
-        throw;
-      }
+      client.download_file(uri.bucket, uri.key, urlmint::transfer::local_destination(pos[1], uri.key));
       return exit_ok;
     } catch (const urlmint::s3::service_error& e) {
-      report(e, common.debug);
+      report(e, common.debug, token);
     }
   }
 
@@ -278,10 +274,11 @@ int cmd_s3_cp(args& a) {
   if (cloudfront_domain) cfg.cloudfront_domain = *cloudfront_domain;
   else if (auto d = env("CLOUDFRONT_DOMAIN")) cfg.cloudfront_domain = *d;
   if (expires) cfg.presign_expiry = parse_expires_in(*expires);
-  urlmint::publish::publisher publisher(resolve_credentials(common.profile), cfg, opts);
+  urlmint::publish::publisher publisher(creds, cfg, opts);
   try {
     urlmint::publish::result r;
     if (pos[0] == "-") {
+      (void)expected_size;
       const std::string data = read_all_stdin();
       r = publisher.publish(key, data, put, common.now);
       bar.finish(data.size());
@@ -298,7 +295,7 @@ int cmd_s3_cp(args& a) {
         throw urlmint::error(e.code(), where + " no longer has ETag " + urlmint::s3::quoted_etag(*if_match) +
                                            " or does not exist (--if-match)");
     }
-    report(e, common.debug);
+    report(e, common.debug, token);
   }
   return exit_ok;
 }
@@ -321,11 +318,12 @@ int cmd_s3_put_lifecycle(args& a) {
   const int n = static_cast<int>(parse_integer(*days, 1, 36500, "--expire-days"));
   const std::string xml = urlmint::s3::lifecycle_expiration_xml(prefix.value_or(""), n, id.value_or(""));
   urlmint::curl::global curl_global;
-  urlmint::s3::client client(resolve_credentials(common.profile), common.config);
+  const urlmint::credentials creds = resolve_credentials(common.profile);
+  urlmint::s3::client client(creds, common.config);
   try {
     client.put_bucket_lifecycle(uri.bucket, xml);
   } catch (const urlmint::s3::service_error& e) {
-    report(e, common.debug);
+    report(e, common.debug, creds.session_token.reveal());
   }
   std::printf("s3://%s: objects under \"%s\" now expire %d days after they are written\n", uri.bucket.c_str(),
               prefix.value_or("").c_str(), n);

@@ -27,13 +27,6 @@ constexpr const char* verify_help =
     "\n"
     "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, then the AWS CLI's files.\n";
 
-std::string redact_token(std::string text, std::string_view token) {
-  if (token.empty()) return text;
-  for (const std::string& form : {std::string(token), urlmint::uri_encode(token)})
-    for (std::size_t pos; (pos = text.find(form)) != std::string::npos;) text.replace(pos, form.size(), "<redacted>");
-  return text;
-}
-
 }  // namespace
 
 int cmd_s3_verify(args& a) {

@@ -22,6 +22,12 @@ URLMINT_DECL void validate(const credentials& c) {
       throw error(errc::invalid_credentials,
                   "credentials: access key id contains '/' or whitespace; check AWS_ACCESS_KEY_ID");
   }
+  // The token is sent as a header (x-amz-security-token): a control character in it would
+  // inject header lines.
+  for (char ch : c.session_token.reveal())
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+      throw error(errc::invalid_credentials,
+                  "credentials: the session token has a control character (CR, LF, ...); check AWS_SESSION_TOKEN");
 }
 
 URLMINT_DECL std::optional<credentials> credentials_from_environment() {
