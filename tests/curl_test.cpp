@@ -156,7 +156,7 @@ TEST_CASE("a server that answers garbage is a transport error", "[curl]") {
   }
 }
 
-TEST_CASE("a server that never answers times out with a transport error", "[curl]") {
+TEST_CASE("a server that never answers times out with errc::timeout", "[curl]") {
   loopback_server server([](const test_support::received_request&) {
     std::this_thread::sleep_for(std::chrono::milliseconds(600));
     return std::string();
@@ -168,7 +168,7 @@ TEST_CASE("a server that never answers times out with a transport error", "[curl
     c.send(request("GET", server.url() + "/slow"));
     FAIL("no exception");
   } catch (const urlmint::error& e) {
-    CHECK(e.code() == urlmint::errc::transport);
+    CHECK(e.code() == urlmint::errc::timeout);
     CHECK(std::string(e.what()).find("Timeout was reached") != std::string::npos);
   }
 }
@@ -182,4 +182,62 @@ TEST_CASE("an exception thrown by a body source reaches the caller", "[curl]") {
     throw urlmint::error(urlmint::errc::io, "read failed");
   };
   CHECK_THROWS_WITH(c.send(request("PUT", server.url() + "/b/k"), src), "read failed");
+}
+
+TEST_CASE("a stalled answer ends after read_timeout with errc::timeout naming --cli-read-timeout", "[curl]") {
+  loopback_server server([](const test_support::received_request&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    return std::string();
+  });
+  curl::options o;
+  o.read_timeout = std::chrono::seconds(1);
+  curl::client c(o);
+  try {
+    c.send(request("GET", server.url() + "/stall"));
+    FAIL("no exception");
+  } catch (const urlmint::error& e) {
+    CHECK(e.code() == urlmint::errc::timeout);
+    CHECK(std::string(e.what()).find("--cli-read-timeout") != std::string::npos);
+  }
+}
+
+TEST_CASE("a body that is not object data is capped (errc::too_large); a sink is not", "[curl]") {
+  const std::string big(3 * 1024 * 1024, 'A');
+  loopback_server server([&](const test_support::received_request& r) {
+    return r.head.find("/error") != std::string::npos ? http_reply(500, big) : http_reply(200, big);
+  });
+  curl::client c;
+  try {
+    c.send(request("GET", server.url() + "/error?X-Amz-Signature=secret"));
+    FAIL("no exception");
+  } catch (const urlmint::error& e) {
+    CHECK(e.code() == urlmint::errc::too_large);
+    CHECK(std::string(e.what()).find("secret") == std::string::npos);
+  }
+  std::size_t got = 0;
+  curl::client c2;
+  CHECK(c2.receive(request("GET", server.url() + "/object"), [&](const char*, std::size_t n) { got += n; }).status == 200);
+  CHECK(got == big.size());
+}
+
+TEST_CASE("a header with CR/LF never reaches the wire, even when the caller built the request", "[curl]") {
+  loopback_server server([](const test_support::received_request&) { return http_reply(200, ""); });
+  curl::client c;
+  for (const urlmint::sigv4::header& h : {urlmint::sigv4::header{"Authorization", "x\r\nX-Injected: 1"},
+                                         urlmint::sigv4::header{"Bad Name", "v"}}) {
+    try {
+      c.send(request("GET", server.url() + "/x", {h}));
+      FAIL("no exception");
+    } catch (const urlmint::error& e) {
+      CHECK(e.code() == urlmint::errc::invalid_argument);
+      CHECK(std::string(e.what()).find("Injected") == std::string::npos);
+    }
+  }
+  CHECK(server.requests().empty());
+}
+
+TEST_CASE("a CA bundle that cannot be read is refused when the client is made", "[curl]") {
+  curl::options o;
+  o.ca_file = "/nonexistent/ca.pem";
+  CHECK_THROWS_WITH(curl::client(o), Catch::Contains("/nonexistent/ca.pem") && Catch::Contains("AWS_CA_BUNDLE"));
 }

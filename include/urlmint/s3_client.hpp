@@ -299,6 +299,29 @@ struct file_descriptor {
 };
 
 // Reads exactly `size` bytes at `offset` or throws errc::io (the file shrank or failed).
+inline void pread_exact(int fd, char* out, std::size_t size, std::uint64_t offset, const std::string& path);
+
+// Throws errc::io when the file has bytes past `size`: it grew, or it is a /proc-style file
+// whose st_size is not its length. Uploading it would silently store a cut copy.
+inline void check_file_ends(int fd, std::uint64_t size, const std::string& path) {
+  char probe = 0;
+  ssize_t n;
+  do n = ::pread(fd, &probe, 1, static_cast<off_t>(size));
+  while (n < 0 && errno == EINTR);
+  if (n > 0)
+    throw error(errc::io, "s3: \"" + path + "\" has more than the " + std::to_string(size) +
+                              " bytes its size said (it changed size during the upload, or is a /proc-style file); "
+                              "upload a copy, or pipe it: urlmint s3 cp - s3://BUCKET/KEY < FILE");
+}
+
+// Reads exactly `size` bytes at `offset` or throws errc::io (the file shrank or failed); when
+// the read ends at `file_size`, also checks that the file ends there.
+inline void pread_exact(int fd, char* out, std::size_t size, std::uint64_t offset, const std::string& path,
+                        std::uint64_t file_size) {
+  pread_exact(fd, out, size, offset, path);
+  if (offset + size == file_size) check_file_ends(fd, file_size, path);
+}
+
 inline void pread_exact(int fd, char* out, std::size_t size, std::uint64_t offset, const std::string& path) {
   std::size_t done = 0;
   while (done < size) {
@@ -429,6 +452,17 @@ class client {
     return result;
   }
 
+  /// Reads up to `capacity` bytes into `buffer`; returns the count, 0 only at the end.
+  using stream_reader = std::function<std::size_t(char* buffer, std::size_t capacity)>;
+
+  /// PutObject of a stream of unknown length (stdin, a pipe) with bounded memory: up to
+  /// options().multipart_threshold bytes are read first; a stream that ends there goes up as
+  /// one PUT, a longer one as a multipart upload of options().part_size parts (larger when
+  /// `expected_size` says the stream would pass 10,000 parts), max_parallel_parts in flight,
+  /// aborted on any failure. Memory: about the threshold or part size x parts in flight.
+  put_result put_object(std::string_view bucket, std::string_view key, const stream_reader& read,
+                        const put_options& opts = {}, std::uint64_t expected_size = 0);
+
   /// PutObject of a file, streamed from disk: a first pass computes SHA-256 and MD5, the
   /// second sends the bytes; a retry re-reads from the start. Files at least
   /// options().multipart_threshold bytes long go up as a multipart upload. Throws errc::io for
@@ -439,8 +473,8 @@ class client {
     const std::uint64_t size = check_readable_file(path, &raw_fd);
     auto fd = std::make_shared<detail::file_descriptor>(raw_fd);
     if (size >= opts_.multipart_threshold && size > multipart::min_part_size)
-      return put_multipart(bucket, key, size, opts, [fd, path](std::uint64_t offset, std::size_t n, char* out) {
-        detail::pread_exact(fd->fd, out, n, offset, path);
+      return put_multipart(bucket, key, size, opts, [fd, path, size](std::uint64_t offset, std::size_t n, char* out) {
+        detail::pread_exact(fd->fd, out, n, offset, path, size);
       });
     // Pass 1: hashes.
     sha256 sha;
@@ -456,6 +490,7 @@ class client {
       else md5.update(buffer.data(), n);
       offset += n;
     }
+    detail::check_file_ends(fd->fd, size, path);
     const std::string hash = opts_.unsigned_payload ? std::string(sigv4::unsigned_payload) : [&] {
       const auto digest = sha.finish();
       return hex_encode(digest.data(), digest.size());
@@ -474,7 +509,7 @@ class client {
           auto offset = std::make_shared<std::uint64_t>(0);
           src.read = [fd, size, path, offset](char* buf, std::size_t cap) {
             const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(cap, size - *offset));
-            detail::pread_exact(fd->fd, buf, n, *offset, path);
+            detail::pread_exact(fd->fd, buf, n, *offset, path, size);
             *offset += n;
             return n;
           };
@@ -485,11 +520,14 @@ class client {
     return result;
   }
 
-  /// GetObject into memory. Throws service_error for a missing key or bucket.
+  /// GetObject into memory (not capped like other bodies: it is the object), verified as
+  /// get_object_to does. Throws service_error for a missing key or bucket.
   curl::response get_object(std::string_view bucket, std::string_view key) {
-    return execute(http_, operation("GET", bucket, key), [&](time_point now) {
-      return signer_.sign("GET", bucket, key, {}, {}, sigv4::empty_payload_sha256, now);
-    });
+    std::string body;
+    curl::response resp = get_object_to(bucket, key, [&](const char* d, std::size_t n) { body.append(d, n); },
+                                        [&] { body.clear(); });
+    resp.body = std::move(body);
+    return resp;
   }
 
   /// GetObject streamed to `sink`, verified (transfer::download_verifier: byte count against
@@ -498,73 +536,13 @@ class client {
   /// an attempt is retried only while no byte has reached the sink; with it (it must make the
   /// sink start over, e.g. truncate a file) a cut, stalled or corrupt attempt is retried too.
   curl::response get_object_to(std::string_view bucket, std::string_view key, const curl::body_sink& sink,
-                               const std::function<void()>& restart = nullptr) {
-    const int max_attempts = std::max(1, opts_.retry.max_attempts);
-    const std::string op = operation("GET", bucket, key);
-    transfer::download_verifier verifier;
-    std::uint64_t delivered = 0;
-    const curl::body_sink counting = [&](const char* data, std::size_t n) {
-      delivered += n;
-      verifier.update(data, n);
-      sink(data, n);
-    };
-    const curl::head_callback on_head = [&](const curl::response& head) { verifier.reset(head.headers); };
-    for (int attempt = 1;; ++attempt) {
-      if (delivered > 0) {
-        restart();
-        delivered = 0;
-      }
-      const time_point now = opts_.now ? opts_.now() : clock::now();
-      const auto req = signer_.sign("GET", bucket, key, {}, {{"x-amz-checksum-mode", "ENABLED"}},
-                                    sigv4::empty_payload_sha256, now);
-      const bool may_retry = attempt < max_attempts;
-      curl::response resp;
-      try {
-        resp = http_.receive(req, counting, download_progress(), on_head);
-      } catch (const error& e) {
-        if (!is_retryable(e.code()) || !may_retry || (delivered > 0 && !restart)) throw;
-        wait(attempt);
-        continue;
-      }
-      if (resp.status >= 200 && resp.status < 300) {
-        if (delivered == 0) verifier.reset(resp.headers);
-        try {
-          if (!verifier.checks_content()) {
-            // No digest to check (multipart ETag, SSE-KMS): the size S3 reports for this
-            // version is what must have arrived, whatever the GET's Content-Length said.
-            const auto etag = resp.header("etag");
-            const auto head = head_object(bucket, key);
-            const auto size = head.header("content-length");
-            if (size && (!etag || head.header("etag") == etag)) verifier.expect_size(std::stoull(*size));
-          }
-          verifier.finish(op);
-        } catch (const error& e) {
-          if (e.code() != errc::integrity || !restart || !may_retry) throw;
-          wait(attempt);
-          continue;
-        }
-        return resp;
-      }
-      const error_details d = parse_error_response(resp.status, resp.headers, resp.body);
-      if (is_retryable(resp.status, d.code) && (delivered == 0 || restart) && may_retry) {
-        wait(attempt);
-        continue;
-      }
-      throw make_service_error(d, op, configuration());
-    }
-  }
+                               const std::function<void()>& restart = nullptr);
 
   /// GetObject into the local file `path`, replaced atomically (transfer::atomic_file: a fresh
   /// temporary beside it, fsync, rename; an existing file keeps its permission bits) only when
   /// the bytes verify. On any failure, or SIGINT/SIGTERM/SIGHUP, the temporary is removed and
   /// `path` is untouched.
-  curl::response download_file(std::string_view bucket, std::string_view key, const std::string& path) {
-    transfer::atomic_file file(path);
-    auto resp = get_object_to(bucket, key, [&](const char* d, std::size_t n) { file.write(d, n); },
-                              [&] { file.truncate(); });
-    file.commit();
-    return resp;
-  }
+  curl::response download_file(std::string_view bucket, std::string_view key, const std::string& path);
 
   /// HeadObject: the object's headers (Content-Type, Content-Length, ETag, ...).
   curl::response head_object(std::string_view bucket, std::string_view key) {
@@ -614,33 +592,50 @@ class client {
                            const put_options& opts,
                            const std::function<void(std::uint64_t offset, std::size_t n, char* out)>& read) {
     const auto plan = multipart::plan_parts(size, opts_.part_size);
+    std::atomic<std::size_t> next{0};
+    return put_parts(bucket, key, opts, size, plan.size(), [&](std::string& data) -> int {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= plan.size()) return 0;
+      data.resize(static_cast<std::size_t>(plan[i].size));
+      read(plan[i].offset, data.size(), &data[0]);
+      return plan[i].part_number;
+    });
+  }
+
+  /// Fills `data` with the next part of an upload and returns its part number (1, 2, ...), or
+  /// 0 when there is none left. Called from the worker threads, possibly at once.
+  using part_supplier = std::function<int(std::string& data)>;
+
+  /// The multipart upload behind put_multipart and the stream upload: create, upload the parts
+  /// `next_part` supplies (up to min(max_parallel_parts, max_parts) at once, each retried),
+  /// complete; abort on any failure. `total` (0: unknown) is only for progress.
+  put_result put_parts(std::string_view bucket, std::string_view key, const put_options& opts, std::uint64_t total,
+                       std::size_t max_parts, const part_supplier& next_part) {
     const std::string op = operation("PUT", bucket, key) + " (multipart)";
     const auto created = execute(http_, op, [&](time_point now) {
       return multipart::sign_create(*signer_.credentials_at(now), configuration(), bucket, key, opts, now);
     }, memory_body(""));
     const std::string upload_id = multipart::parse_upload_id(created.body);
 
-    std::vector<multipart::completed_part> done(plan.size());
-    std::atomic<std::size_t> next{0};
+    std::vector<multipart::completed_part> done;  // by part number - 1
+    std::vector<std::uint64_t> part_sizes;
     std::atomic<bool> failed{false};
     std::exception_ptr first_failure;
     std::mutex mutex;  // guards first_failure and progress
     std::uint64_t finished_bytes = 0;
-    const unsigned workers =
-        static_cast<unsigned>(std::min<std::size_t>(std::max(1u, opts_.max_parallel_parts), plan.size()));
+    const unsigned workers = static_cast<unsigned>(
+        std::max<std::size_t>(1, std::min<std::size_t>(std::max(1u, opts_.max_parallel_parts), max_parts)));
     std::vector<std::uint64_t> in_flight(workers, 0);
-    std::vector<std::uint64_t> part_crcs(plan.size(), 0);  // CRC64NVME of each part, for the full-object value
+    std::vector<std::uint64_t> part_crcs;  // CRC64NVME of each part, for the full-object value
 
     const auto work = [&](unsigned worker) {
       try {
         curl::client http(opts_.http);
         std::string data;
         for (;;) {
-          const std::size_t i = next.fetch_add(1);
-          if (i >= plan.size() || failed) return;
-          const auto& part = plan[i];
-          data.resize(static_cast<std::size_t>(part.size));
-          read(part.offset, data.size(), &data[0]);
+          if (failed) return;
+          const int part_number = next_part(data);
+          if (part_number == 0 || failed) return;
           const std::string hash = payload_hash_of(data);
           const sigv4::header integrity = integrity_header(opts, data);
           curl::progress_callback progress;
@@ -648,24 +643,33 @@ class client {
             progress = [&, worker](std::uint64_t sent, std::uint64_t) {
               std::lock_guard<std::mutex> lock(mutex);
               in_flight[worker] = sent;
-              std::uint64_t total = finished_bytes;
-              for (auto b : in_flight) total += b;
-              opts_.progress(std::min(total, size), size);
+              std::uint64_t sent_so_far = finished_bytes;
+              for (auto b : in_flight) sent_so_far += b;
+              opts_.progress(total == 0 ? sent_so_far : std::min(sent_so_far, total), total);
               return !failed;
             };
-          const auto resp = execute(http, op + " part " + std::to_string(part.part_number), [&](time_point now) {
+          const auto resp = execute(http, op + " part " + std::to_string(part_number), [&](time_point now) {
             return multipart::sign_upload_part(*signer_.credentials_at(now), configuration(), bucket, key, upload_id,
-                                               part.part_number, hash, std::vector<sigv4::header>{integrity}, now);
+                                               part_number, hash, std::vector<sigv4::header>{integrity}, now);
           }, memory_body(data), progress);
           const auto etag = resp.header("etag");
           if (!etag || etag->empty())
-            throw error(errc::service, "s3: " + op + ": part " + std::to_string(part.part_number) +
+            throw error(errc::service, "s3: " + op + ": part " + std::to_string(part_number) +
                                            " was stored but the server sent no ETag; the server is not S3-compatible");
-          done[i] = {part.part_number, *etag, opts.checksum ? integrity.value : std::string()};
-          if (opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme)
-            part_crcs[i] = checksums::crc64nvme(0, data.data(), data.size());
+          const std::uint64_t crc = opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme
+                                        ? checksums::crc64nvme(0, data.data(), data.size())
+                                        : 0;
           std::lock_guard<std::mutex> lock(mutex);
-          finished_bytes += part.size;
+          const auto i = static_cast<std::size_t>(part_number - 1);
+          if (done.size() <= i) {
+            done.resize(i + 1);
+            part_sizes.resize(i + 1);
+            part_crcs.resize(i + 1);
+          }
+          done[i] = {part_number, *etag, opts.checksum ? integrity.value : std::string()};
+          part_sizes[i] = data.size();
+          part_crcs[i] = crc;
+          finished_bytes += data.size();
           in_flight[worker] = 0;
         }
       } catch (...) {
@@ -686,8 +690,8 @@ class client {
       if (opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme) {
         // S3's FULL_OBJECT type: the CRC of the whole object, combined from the parts' CRCs.
         std::uint64_t whole = part_crcs[0];
-        for (std::size_t i = 1; i < plan.size(); ++i)
-          whole = checksums::crc_combine(*opts.checksum, whole, part_crcs[i], plan[i].size);
+        for (std::size_t i = 1; i < done.size(); ++i)
+          whole = checksums::crc_combine(*opts.checksum, whole, part_crcs[i], part_sizes[i]);
         complete_headers.push_back({std::string(checksums::info(*opts.checksum).header),
                                     base64_encode(checksums::crc_digest(*opts.checksum, whole))});
         complete_headers.push_back({"x-amz-checksum-type", "FULL_OBJECT"});
@@ -700,7 +704,7 @@ class client {
         throw make_service_error(parse_error_response(resp.status, resp.headers, resp.body), op, configuration());
       put_result result;
       result.multipart = true;
-      result.parts = static_cast<int>(plan.size());
+      result.parts = static_cast<int>(done.size());
       result.etag = multipart::xml_element_text(resp.body, "ETag").value_or("");
       return result;
     } catch (...) {
@@ -770,5 +774,7 @@ class client {
 
 }  // namespace s3
 }  // namespace urlmint
+
+#include "impl/s3_client_transfer.ipp"
 
 #endif  // URLMINT_S3_CLIENT_HPP

@@ -149,15 +149,6 @@ class progress_bar {
   std::chrono::steady_clock::time_point last_;
 };
 
-std::string read_all_stdin() {
-  std::string data;
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) data.append(buf, n);
-  if (std::ferror(stdin)) throw urlmint::error(urlmint::errc::io, "s3 cp: reading stdin failed");
-  return data;
-}
-
 std::string base_name(const std::string& path) {
   const auto slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -278,10 +269,16 @@ int cmd_s3_cp(args& a) {
   try {
     urlmint::publish::result r;
     if (pos[0] == "-") {
-      (void)expected_size;
-      const std::string data = read_all_stdin();
-      r = publisher.publish(key, data, put, common.now);
-      bar.finish(data.size());
+      // Streamed with bounded memory: one PUT below the threshold, multipart above it.
+      std::uint64_t sent = 0;
+      r.upload = publisher.s3_client().put_object(uri.bucket, key, [&sent](char* buf, std::size_t cap) {
+        const std::size_t n = std::fread(buf, 1, cap, stdin);
+        if (n == 0 && std::ferror(stdin)) throw urlmint::error(urlmint::errc::io, "s3 cp: reading stdin failed");
+        sent += n;
+        return n;
+      }, put, expected_size);
+      r.url = urlmint::publish::share_url(creds, cfg, key, common.now).url;
+      bar.finish(sent);
     } else {
       r = publisher.publish_file(key, pos[0], put, common.now);
       bar.finish(urlmint::s3::check_readable_file(pos[0]));
