@@ -24,6 +24,7 @@
 
 #include "checksums.hpp"
 #include "credential_formats.hpp"
+#include "credential_sources.hpp"  // detail::read_text_file
 #include "crypto.hpp"
 #include "encoding.hpp"
 #include "error.hpp"

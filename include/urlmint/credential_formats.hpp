@@ -103,6 +103,7 @@ struct json_member {
   enum class kind { string, number, boolean, null, nested };
   kind type = kind::null;
   secret_string text;  ///< the decoded string, the literal number / true / false, or the raw JSON of a nested value
+  std::size_t order = 0;  ///< its position among the object's members (0 first), to write them back in order
 };
 
 /// The top-level members of a JSON object, by name.
@@ -273,6 +274,7 @@ class json_reader {
       if (!parse_value(out != nullptr ? &m : nullptr, depth)) return false;
       if (out != nullptr) {
         if (out->count(name) != 0) return false;  // a duplicate key is ambiguous: which secret wins?
+        m.order = out->size();
         (*out)[name] = std::move(m);
       }
     } while (eat(','));

@@ -23,6 +23,7 @@
 #include <utility>     // std::move
 #include <vector>
 
+#include "aws_login.hpp"
 #include "credential_sources.hpp"
 #include "endpoint_settings.hpp"
 #include "role_cache.hpp"
@@ -171,6 +172,14 @@ inline std::optional<resolved_credentials> profile_own_credentials(const shared_
     return resolved_credentials{std::move(c), src};
   };
   if (auto r = keys_from(files.credentials_path)) return r;
+  if (auto session = prof.get("login_session")) {
+    // botocore's signin client: the session's region and endpoint settings.
+    const std::string region = o.region.empty() ? resolve_region(std::nullopt, o.profile, o.env) : o.region;
+    const std::string endpoint = configured_endpoint("signin", std::nullopt, files, profile_name(o.profile, o.env), o.env)
+                                     .value_or(signin_endpoint(region));
+    credentials c = fetch_login_credentials(login_config{prof.name, *session}, endpoint, o.env, o.http, now);
+    return resolved_credentials{std::move(c), where + " (aws login session " + *session + ")"};
+  }
   if (auto cmd = prof.get("credential_process")) {
     if (cmd->empty()) throw error(errc::invalid_credentials, where + ": credential_process is empty");
     credentials c = run_credential_process(*cmd, o.run, where, now);
@@ -281,7 +290,7 @@ inline resolved_credentials assume_role_profile(const shared_files& files, const
 /// Finds credentials once, in the AWS CLI's order, with no caching: explicit credentials →
 /// environment → assume role (role_arn with source_profile or credential_source: a signed STS
 /// AssumeRole call, through the AWS CLI's role cache) → web identity → profile (SSO,
-/// credentials-file keys, credential_process, config-file keys) → container credentials → EC2 instance metadata. The first source that is
+/// credentials-file keys, `aws login` session, credential_process, config-file keys) → container credentials → EC2 instance metadata. The first source that is
 /// configured wins; a configured source that fails throws (naming it). When nothing yields
 /// credentials, throws errc::invalid_credentials: "no credentials: tried environment (...), ...".
 inline resolved_credentials resolve_credentials(const chain_options& o, time_point now) {
