@@ -316,6 +316,8 @@ TEST_CASE("cloudfront_setup: merging the OAC statement into a bucket policy", "[
     CHECK_THROWS_WITH(cf::merge_oac_statement("[]", "chart-bucket", arn), Catch::Contains("not a JSON object"));
     CHECK_THROWS_AS(cf::merge_oac_statement("{\"a\":\"\\ud800\"}", "chart-bucket", arn), urlmint::error);
     CHECK_THROWS_AS(cf::merge_oac_statement("{} x", "chart-bucket", arn), urlmint::error);
+    for (const char* bad : {"{\"a\":1true}", "{\"a\":-}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":.5}"})
+      CHECK_THROWS_AS(cf::merge_oac_statement(bad, "chart-bucket", arn), urlmint::error);
     CHECK_THROWS_WITH(cf::merge_oac_statement("", "chart-bucket", "EDFDVBD6EXAMPLE"), Catch::Contains("not a distribution ARN"));
     CHECK_THROWS_AS(cf::merge_oac_statement("", "Chart_Bucket", arn), urlmint::error);
   }

@@ -10,6 +10,7 @@
 #include "curl.hpp"
 #include "s3_client.hpp"
 #include "publish.hpp"
+#include "cloudfront_setup_client.hpp"
 #include "providers_curl.hpp"
 
 #endif  // URLMINT_CLIENT_HPP

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cloudfront_management.hpp"
+#include "cloudfront_setup_steps.hpp"  // policy merge, env file, domain checks
 #include "endpoint_settings.hpp"  // providers::configured_endpoint, sts_service_endpoint
 #include "credentials.hpp"
 #include "encoding.hpp"
@@ -37,8 +38,6 @@ namespace cloudfront {
 inline constexpr std::string_view caching_optimized_policy_id = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 /// The managed origin request policy CORS-S3Origin.
 inline constexpr std::string_view cors_s3_origin_policy_id = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf";
-/// The Sid of the bucket policy statement the seed pastes (step 2).
-inline constexpr std::string_view oac_statement_sid = "AllowCloudFrontServicePrincipal";
 
 // ---------------------------------------------------------------------------------------------
 // Endpoints (AWS's standard settings, environment part).
@@ -551,6 +550,5 @@ inline std::string parse_caller_identity_account(std::string_view body) {
 }  // namespace cloudfront
 }  // namespace urlmint
 
-#include "cloudfront_policy.hpp"
 
 #endif  // URLMINT_CLOUDFRONT_SETUP_HPP

@@ -324,7 +324,7 @@ inline setup_result run_setup(api_client& api, const setup_options& o, time_poin
 }
 
 /// Polls GetDistribution every `interval` until `id` is Deployed (about 5 minutes on AWS) or
-/// `timeout` passes (then errc::service). `on_poll` sees each answer; `sleep` waits.
+/// `timeout` passes (then errc::timeout). `on_poll` sees each answer; `sleep` waits.
 inline distribution wait_until_deployed(api_client& api, const std::string& id, std::chrono::seconds interval,
                                         std::chrono::seconds timeout,
                                         const std::function<void(const distribution&, std::chrono::seconds waited)>& on_poll,
@@ -335,7 +335,7 @@ inline distribution wait_until_deployed(api_client& api, const std::string& id, 
     if (on_poll) on_poll(d, waited);
     if (d.status == "Deployed") return d;
     if (waited >= timeout)
-      throw error(errc::service, "cloudfront: distribution " + id + " is still " + d.status + " after " +
+      throw error(errc::timeout, "cloudfront: distribution " + id + " is still " + d.status + " after " +
                                      std::to_string(waited.count()) + " s; run 'urlmint cloudfront doctor' later");
     sleep(interval);
     waited += interval;

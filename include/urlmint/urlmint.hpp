@@ -16,6 +16,7 @@
 #include "s3.hpp"
 #include "cloudfront.hpp"
 #include "cloudfront_management.hpp"
+#include "cloudfront_setup.hpp"
 #include "multipart.hpp"
 #include "post.hpp"
 #include "verify.hpp"

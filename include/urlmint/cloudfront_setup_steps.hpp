@@ -1,5 +1,5 @@
-#ifndef URLMINT_CLOUDFRONT_POLICY_HPP
-#define URLMINT_CLOUDFRONT_POLICY_HPP
+#ifndef URLMINT_CLOUDFRONT_SETUP_STEPS_HPP
+#define URLMINT_CLOUDFRONT_SETUP_STEPS_HPP
 
 // The pure steps of a CloudFront setup that are not API calls: merging the seed's
 // AllowCloudFrontServicePrincipal statement into a bucket policy (keeping every other
@@ -22,6 +22,9 @@
 
 namespace urlmint {
 namespace cloudfront {
+
+/// The Sid of the bucket policy statement the seed pastes (step 2).
+inline constexpr std::string_view oac_statement_sid = "AllowCloudFrontServicePrincipal";
 
 // ---------------------------------------------------------------------------------------------
 // A small JSON document model: bucket policies are arbitrary JSON, and a merge must keep
@@ -168,15 +171,39 @@ class parser {
       v.kind = value::type::string;
       v.text = quoted();
     } else {
-      const std::size_t start = at_;
-      while (at_ < s_.size() && std::string_view("+-.0123456789eEtruefalsn").find(s_[at_]) != std::string_view::npos) ++at_;
-      v.text.assign(s_.substr(start, at_ - start));
-      if (v.text == "true" || v.text == "false") v.kind = value::type::boolean;
-      else if (v.text == "null") v.kind = value::type::null;
-      else if (!v.text.empty() && (v.text[0] == '-' || (v.text[0] >= '0' && v.text[0] <= '9'))) v.kind = value::type::number;
-      else fail();
+      for (std::string_view word : {"true", "false", "null"})
+        if (s_.substr(at_, word.size()) == word) {
+          at_ += word.size();
+          v.kind = word == "null" ? value::type::null : value::type::boolean;
+          v.text.assign(word);
+          return v;
+        }
+      v.kind = value::type::number;
+      v.text = number();
     }
     return v;
+  }
+  // RFC 8259's number: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+  std::string number() {
+    const std::size_t start = at_;
+    const auto digits = [&] {
+      const std::size_t from = at_;
+      while (at_ < s_.size() && s_[at_] >= '0' && s_[at_] <= '9') ++at_;
+      if (at_ == from) fail();
+    };
+    if (at_ < s_.size() && s_[at_] == '-') ++at_;
+    if (at_ < s_.size() && s_[at_] == '0') ++at_;
+    else digits();
+    if (at_ < s_.size() && s_[at_] == '.') {
+      ++at_;
+      digits();
+    }
+    if (at_ < s_.size() && (s_[at_] == 'e' || s_[at_] == 'E')) {
+      ++at_;
+      if (at_ < s_.size() && (s_[at_] == '+' || s_[at_] == '-')) ++at_;
+      digits();
+    }
+    return std::string(s_.substr(start, at_ - start));
   }
 
   std::string_view s_;
@@ -457,4 +484,4 @@ inline check explain_object_status(long status, std::string_view url) {
 }  // namespace cloudfront
 }  // namespace urlmint
 
-#endif  // URLMINT_CLOUDFRONT_POLICY_HPP
+#endif  // URLMINT_CLOUDFRONT_SETUP_STEPS_HPP
