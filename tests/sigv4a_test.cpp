@@ -264,6 +264,7 @@ TEST_CASE("SigV4a refuses an empty region set or host with a one-line error", "[
   req.host = "example.amazonaws.com";
   sigv4a::params p;
   p.service = "s3";
+  p.time = *urlmint::parse_amz_date("20150830T123600Z");
   CHECK_THROWS_WITH(sigv4a::compute(req, creds, p), Catch::Contains("region is empty"));
   p.region = "*";
   req.host.clear();

@@ -55,18 +55,7 @@ URLMINT_DECL std::string hex_encode(const void* data, std::size_t size);
 URLMINT_DECL std::string hex_encode(std::string_view data);
 
 /// The bytes of hex text (either case); nullopt for an odd length or a non-hex digit.
-inline std::optional<std::string> hex_decode(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = detail::hex_value(hex[i]);
-    const int lo = detail::hex_value(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out;
-}
+URLMINT_DECL std::optional<std::string> hex_decode(std::string_view hex);
 
 /// Whether an object key's "/" is kept (S3 paths) or encoded as %2F (query names and values).
 enum class slash_encoding { keep, encode };

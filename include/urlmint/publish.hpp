@@ -167,7 +167,7 @@ class publisher {
   }
 
   void finish(result& r, std::string_view key, std::uint64_t bytes, time_point now) {
-    const link l = share_url(*client_.signer().credentials_at(now), cfg_, key, now);
+    const link l = share_url(*client_.signer().credentials_for(cfg_.bucket, now), cfg_, key, now);
     r.url = l.url;
     r.kind = l.kind;
     if (cfg_.on_publish) {

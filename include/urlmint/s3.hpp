@@ -21,6 +21,7 @@
 #include "credentials.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
+#include "s3express.hpp"
 #include "sigv4.hpp"
 #include "time.hpp"
 
@@ -257,7 +258,16 @@ inline std::string aws_s3_host(std::string_view region) {
 inline location resolve(const config& cfg, std::string_view bucket, std::string_view key) {
   if (cfg.region.empty()) throw error(errc::invalid_argument, "s3: region is empty; pass --region or set AWS_REGION");
   const bool aws = is_aws_endpoint(cfg);
-  validate_bucket(bucket, aws);
+  // Directory buckets (S3 Express One Zone) live on zonal hosts, virtual-hosted only.
+  const bool directory = aws && s3express::is_directory_bucket(bucket);
+  if (directory) {
+    s3express::validate_bucket(bucket);
+    if (cfg.style == addressing_style::path)
+      throw error(errc::invalid_argument, "s3: directory bucket \"" + std::string(bucket) +
+                                              "\" is reached virtual-hosted only; drop --addressing-style path");
+  } else {
+    validate_bucket(bucket, aws);
+  }
   if (!key.empty()) validate_key(key);
   location loc;
   std::string base_path;
@@ -269,8 +279,9 @@ inline location resolve(const config& cfg, std::string_view bucket, std::string_
         throw error(errc::invalid_argument,
                     "s3: region \"" + cfg.region + "\" is not an AWS region name; e.g. us-east-1");
     loc.scheme = "https";
-    host = detail::aws_s3_host(cfg.region);
-    switch (cfg.style) {
+    host = directory ? s3express::zonal_host_suffix(bucket, cfg.region) : detail::aws_s3_host(cfg.region);
+    if (directory) virtual_hosted = true;
+    else switch (cfg.style) {
       case addressing_style::automatic:
         virtual_hosted = detail::virtual_host_compatible(bucket, loc.scheme);
         break;
@@ -405,6 +416,7 @@ inline std::string presign(const credentials& creds, const config& cfg, std::str
                            std::string_view key, const presign_options& opts, time_point now,
                            sigv4::signing_key_cache* cache = nullptr) {
   const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
+  if (s3express::is_directory_bucket(bucket)) return s3express::presign(in.request, creds, in.params, cache);
   return sigv4::presign(in.request, creds, in.params, cache);
 }
 
@@ -412,6 +424,7 @@ inline std::string presign(const credentials& creds, const config& cfg, std::str
 inline sigv4::signing_steps presign_steps(const credentials& creds, const config& cfg, std::string_view bucket,
                                           std::string_view key, const presign_options& opts, time_point now) {
   const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
+  if (s3express::is_directory_bucket(bucket)) return s3express::compute(in.request, creds, in.params);
   return sigv4::compute(in.request, creds, in.params);
 }
 
@@ -445,7 +458,9 @@ inline sigv4::signed_request sign_request(const credentials& creds, const config
     throw error(errc::invalid_argument,
                 "s3: UNSIGNED-PAYLOAD needs an https:// endpoint; hash the body over plain http");
   req.payload_hash.assign(r.payload_hash);
-  return sigv4::sign(req, creds, s3_params(cfg, now, sigv4::signature_location::headers), cache);
+  const sigv4::params p = s3_params(cfg, now, sigv4::signature_location::headers);
+  if (s3express::is_directory_bucket(r.bucket)) return s3express::sign(req, creds, p, cache);
+  return sigv4::sign(req, creds, p, cache);
 }
 
 /// sign_request() with the fields of request_options in order (prefer request_options).
@@ -456,6 +471,22 @@ inline sigv4::signed_request sign_request(const credentials& creds, const config
                                           sigv4::signing_key_cache* cache = nullptr) {
   return sign_request(creds, cfg, request_options{method, bucket, key, std::move(query), std::move(headers), payload_hash},
                       now, cache);
+}
+
+/// CreateSession for a directory bucket (GET /?session on its zonal host), signed with the
+/// caller's own credentials and service s3express. Its answer's session credentials then sign
+/// the bucket's requests: s3::sign_request(), s3::presign() and friends treat the credentials
+/// they are given for a directory bucket as a session (see s3express.hpp).
+/// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html
+inline sigv4::signed_request sign_create_session(const credentials& creds, const config& cfg, std::string_view bucket,
+                                                 time_point now, sigv4::signing_key_cache* cache = nullptr) {
+  if (!s3express::is_directory_bucket(bucket))
+    throw error(errc::invalid_argument, "s3: CreateSession is for directory buckets (NAME--ZONEID--x-s3), not \"" +
+                                            std::string(bucket) + "\"");
+  sigv4::request req = make_request(cfg, "GET", bucket, "", {{"session", ""}});
+  sigv4::params p = s3_params(cfg, now, sigv4::signature_location::headers);
+  p.service.assign(s3express::service);
+  return sigv4::sign(req, creds, p, cache);
 }
 
 /// Headers of an object upload (PutObject). Empty fields are not sent.
@@ -638,7 +669,7 @@ inline bool encoded_less(const encoded_view& a, const encoded_view& b) noexcept 
 // Whether the general path would accept this bucket, and if so whether it goes in the host.
 // Mirrors validate_bucket() and resolve(); returns false where they would throw.
 inline bool fast_bucket(const presign_plan& plan, std::string_view bucket, bool& virtual_hosted) {
-  if (bucket.empty()) return false;
+  if (bucket.empty() || s3express::is_directory_bucket(bucket)) return false;
   const bool aws_name_ok = aws_bucket_name_problem(bucket).empty();
   const bool has_dot = bucket.find('.') != std::string_view::npos;
   if (plan.aws) {
@@ -853,6 +884,23 @@ class signer {
   /// The credentials this signer signs with at `now` (a snapshot that stays valid however the
   /// source moves on). Throws what the source throws when it has none.
   std::shared_ptr<const credentials> credentials_at(time_point now) const { return current(now).creds; }
+  /// The credentials that sign requests on `bucket` at `now`: credentials_at(now), except for a
+  /// directory bucket, whose requests are signed with its S3 Express session (from the session
+  /// cache set with use_sessions()). Throws errc::invalid_argument for a directory bucket when
+  /// there is no session cache.
+  std::shared_ptr<const credentials> credentials_for(std::string_view bucket, time_point now) const {
+    if (!s3express::is_directory_bucket(bucket)) return credentials_at(now);
+    if (!sessions_)
+      throw error(errc::invalid_argument, "s3: directory bucket \"" + std::string(bucket) +
+                                              "\" needs an S3 Express session; sign through s3::client, which "
+                                              "calls CreateSession, or give the signer a session cache");
+    return sessions_->get(bucket, *credentials_at(now), now);
+  }
+  /// Gives the signer the S3 Express session cache that credentials_for() uses. Call it before
+  /// the signer is shared between threads.
+  void use_sessions(std::shared_ptr<s3express::session_cache> sessions) { sessions_ = std::move(sessions); }
+  /// The S3 Express session cache, if any.
+  const std::shared_ptr<s3express::session_cache>& sessions() const noexcept { return sessions_; }
 
   /// A presigned URL (see s3::presign): the same bytes, by a path that streams the canonical
   /// request into SHA-256 and reuses this signer's key for the day (one heap allocation, the
@@ -871,7 +919,7 @@ class signer {
                       time_point now) const {
     const state& st = current(now);
     if (!detail::fast_presign_append(out, st.plan, *st.creds, st.keys, bucket, key, opts, now))
-      out += s3::presign(*st.creds, cfg_, bucket, key, opts, now, &cache_);
+      out += s3::presign(*credentials_for(bucket, now), cfg_, bucket, key, opts, now, &cache_);
   }
   /// A presigned URL valid from the system clock's now.
   std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts = {}) const {
@@ -879,14 +927,15 @@ class signer {
   }
   /// A header-signed request (see s3::sign_request).
   sigv4::signed_request sign(request_options request, time_point now) const {
-    return s3::sign_request(*credentials_at(now), cfg_, std::move(request), now, &cache_);
+    const auto creds = credentials_for(request.bucket, now);
+    return s3::sign_request(*creds, cfg_, std::move(request), now, &cache_);
   }
   /// sign() with the fields of request_options in order (prefer request_options).
   sigv4::signed_request sign(std::string_view method, std::string_view bucket, std::string_view key,
                              std::vector<sigv4::query_param> query, std::vector<sigv4::header> headers,
                              std::string_view payload_hash, time_point now) const {
-    return s3::sign_request(*credentials_at(now), cfg_, method, bucket, key, std::move(query), std::move(headers),
-                            payload_hash, now, &cache_);
+    return s3::sign_request(*credentials_for(bucket, now), cfg_, method, bucket, key, std::move(query),
+                            std::move(headers), payload_hash, now, &cache_);
   }
 
  private:
@@ -947,6 +996,7 @@ class signer {
   mutable std::mutex rotate_mutex_;  // one rotation at a time; guards retired_
   mutable std::vector<retired_state> retired_;
   mutable sigv4::signing_key_cache cache_;
+  std::shared_ptr<s3express::session_cache> sessions_;
 };
 
 }  // namespace s3

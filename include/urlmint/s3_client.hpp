@@ -371,7 +371,11 @@ class client {
   /// providers::provider) is asked for each attempt's credentials, so a client kept for weeks
   /// keeps working while they rotate.
   client(credentials_source creds, config cfg, client_options opts = {})
-      : signer_(std::move(creds), std::move(cfg)), opts_(std::move(opts)), http_(opts_.http) {}
+      : signer_(std::move(creds), std::move(cfg)), opts_(std::move(opts)), http_(opts_.http) {
+    // Directory buckets: one CreateSession per bucket, cached and renewed (s3express.hpp).
+    signer_.use_sessions(std::make_shared<s3express::session_cache>(
+        [this](std::string_view bucket, const credentials& base, time_point) { return create_session(bucket, base); }));
+  }
 
   /// The signer (credentials, configuration and key cache), e.g. to presign a GET afterwards.
   const s3::signer& signer() const noexcept { return signer_; }
@@ -442,11 +446,11 @@ class client {
       });
     const std::string hash = payload_hash_of(body);
     put_options with_md5 = opts;
-    with_md5.extra_headers.push_back(integrity_header(opts, body));
+    if (auto integrity = integrity_header(bucket, opts, body)) with_md5.extra_headers.push_back(*integrity);
     put_result result;
     const auto resp = execute(
         http_, operation("PUT", bucket, key),
-        [&](time_point now) { return sign_put_object(*signer_.credentials_at(now), configuration(), bucket, key, with_md5, hash, now); },
+        [&](time_point now) { return sign_put_object(*signer_.credentials_for(bucket, now), configuration(), bucket, key, with_md5, hash, now); },
         memory_body(body), progress_for(body.size()), &result.attempts);
     result.etag = resp.header("etag").value_or("");
     return result;
@@ -497,12 +501,12 @@ class client {
     }();
     put_options with_md5 = opts;
     if (checksum) with_md5.extra_headers.push_back({std::string(checksums::info(*opts.checksum).header), checksum->base64()});
-    else with_md5.extra_headers.push_back({"Content-MD5", md5.finish_base64()});
+    else if (md5_allowed(bucket)) with_md5.extra_headers.push_back({"Content-MD5", md5.finish_base64()});
     // Pass 2: the upload, re-read from the first byte on every attempt.
     put_result result;
     const auto resp = execute(
         http_, operation("PUT", bucket, key),
-        [&](time_point now) { return sign_put_object(*signer_.credentials_at(now), configuration(), bucket, key, with_md5, hash, now); },
+        [&](time_point now) { return sign_put_object(*signer_.credentials_for(bucket, now), configuration(), bucket, key, with_md5, hash, now); },
         [fd, size, path] {
           curl::body_source src;
           src.size = size;
@@ -613,7 +617,7 @@ class client {
                        std::size_t max_parts, const part_supplier& next_part) {
     const std::string op = operation("PUT", bucket, key) + " (multipart)";
     const auto created = execute(http_, op, [&](time_point now) {
-      return multipart::sign_create(*signer_.credentials_at(now), configuration(), bucket, key, opts, now);
+      return multipart::sign_create(*signer_.credentials_for(bucket, now), configuration(), bucket, key, opts, now);
     }, memory_body(""));
     const std::string upload_id = multipart::parse_upload_id(created.body);
 
@@ -637,7 +641,7 @@ class client {
           const int part_number = next_part(data);
           if (part_number == 0 || failed) return;
           const std::string hash = payload_hash_of(data);
-          const sigv4::header integrity = integrity_header(opts, data);
+          const auto integrity = integrity_header(bucket, opts, data);
           curl::progress_callback progress;
           if (opts_.progress)
             progress = [&, worker](std::uint64_t sent, std::uint64_t) {
@@ -649,8 +653,11 @@ class client {
               return !failed;
             };
           const auto resp = execute(http, op + " part " + std::to_string(part_number), [&](time_point now) {
-            return multipart::sign_upload_part(*signer_.credentials_at(now), configuration(), bucket, key, upload_id,
-                                               part_number, hash, std::vector<sigv4::header>{integrity}, now);
+            return multipart::sign_upload_part(*signer_.credentials_for(bucket, now), configuration(), bucket, key,
+                                               upload_id, part_number, hash,
+                                               integrity ? std::vector<sigv4::header>{*integrity}
+                                                         : std::vector<sigv4::header>{},
+                                               now);
           }, memory_body(data), progress);
           const auto etag = resp.header("etag");
           if (!etag || etag->empty())
@@ -666,7 +673,7 @@ class client {
             part_sizes.resize(i + 1);
             part_crcs.resize(i + 1);
           }
-          done[i] = {part_number, *etag, opts.checksum ? integrity.value : std::string()};
+          done[i] = {part_number, *etag, opts.checksum ? integrity->value : std::string()};
           part_sizes[i] = data.size();
           part_crcs[i] = crc;
           finished_bytes += data.size();
@@ -697,7 +704,7 @@ class client {
         complete_headers.push_back({"x-amz-checksum-type", "FULL_OBJECT"});
       }
       const auto resp = execute(http_, op, [&](time_point now) {
-        return multipart::sign_complete(*signer_.credentials_at(now), configuration(), bucket, key, upload_id, body,
+        return multipart::sign_complete(*signer_.credentials_for(bucket, now), configuration(), bucket, key, upload_id, body,
                                         complete_headers, now);
       }, memory_body(body));
       if (multipart::complete_result_is_error(resp.body))
@@ -717,7 +724,7 @@ class client {
   void abort_quietly(std::string_view bucket, std::string_view key, const std::string& upload_id) noexcept {
     try {
       execute(http_, operation("DELETE", bucket, key) + " (abort multipart)", [&](time_point now) {
-        return multipart::sign_abort(*signer_.credentials_at(now), configuration(), bucket, key, upload_id, now);
+        return multipart::sign_abort(*signer_.credentials_for(bucket, now), configuration(), bucket, key, upload_id, now);
       });
     } catch (...) {
       // The original error matters more; a leftover upload is reclaimed by lifecycle rules.
@@ -725,15 +732,31 @@ class client {
   }
 
  private:
+  // Directory buckets refuse Content-MD5 ("not supported for directory buckets").
+  static bool md5_allowed(std::string_view bucket) { return !s3express::is_directory_bucket(bucket); }
+
+  // CreateSession on its own connection: a multipart worker may need a new session while
+  // this client's connection is busy with a part.
+  credentials create_session(std::string_view bucket, const credentials& base) {
+    curl::client http(opts_.http);
+    const curl::response resp = execute(http, "GET s3://" + std::string(bucket) + "?session", [&](time_point now) {
+      return sign_create_session(base, configuration(), bucket, now);
+    });
+    return s3express::parse_create_session(resp.body, bucket);
+  }
+
   std::string operation(std::string_view method, std::string_view bucket, std::string_view key) const {
     return std::string(method) + " s3://" + std::string(bucket) + "/" + std::string(key);
   }
 
-  // Content-MD5 by default; x-amz-checksum-<alg> instead when the upload asks for a checksum.
-  static sigv4::header integrity_header(const put_options& opts, std::string_view body) {
+  // Content-MD5 by default (not on directory buckets, which refuse it); x-amz-checksum-<alg>
+  // instead when the upload asks for a checksum.
+  static std::optional<sigv4::header> integrity_header(std::string_view bucket, const put_options& opts,
+                                                       std::string_view body) {
     if (opts.checksum)
-      return {std::string(checksums::info(*opts.checksum).header), checksums::base64_of(*opts.checksum, body)};
-    return {"Content-MD5", multipart::content_md5(body)};
+      return sigv4::header{std::string(checksums::info(*opts.checksum).header), checksums::base64_of(*opts.checksum, body)};
+    if (!md5_allowed(bucket)) return std::nullopt;
+    return sigv4::header{"Content-MD5", multipart::content_md5(body)};
   }
 
   std::string payload_hash_of(std::string_view body) const {

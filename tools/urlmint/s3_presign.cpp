@@ -2,9 +2,11 @@
 
 #include <cstdio>   // std::fwrite, getline
 #include <cstdlib>  // std::free
+#include <memory>   // std::unique_ptr
 #include <string>
 
 #include <urlmint/providers.hpp>
+#include <urlmint/s3_client.hpp>
 
 #include "cli.hpp"
 
@@ -15,7 +17,9 @@ constexpr const char* presign_help =
     "usage: urlmint s3 presign s3://BUCKET/KEY [options]\n"
     "       urlmint s3 presign --batch s3://BUCKET [options] < keys.txt\n"
     "\n"
-    "Prints a SigV4 presigned URL on one line.\n"
+    "Prints a SigV4 presigned URL on one line. For a directory bucket (NAME--ZONEID--x-s3, S3 Express One\n"
+    "Zone) it first calls CreateSession once and signs with the session (X-Amz-S3session-Token); such a URL\n"
+    "stops working when the session does, five minutes after it was created.\n"
     "\n"
     "  --method M             GET (default), PUT, HEAD or DELETE\n"
     "  --expires-in SECONDS   validity, 1..604800 (7 days); default 3600\n"
@@ -107,16 +111,24 @@ int cmd_s3_presign(args& a) {
   if (batch && !uri.key.empty())
     throw usage_error("with --batch give only s3://BUCKET; keys come from stdin, one per line");
 
-  urlmint::s3::signer signer(resolve_credentials(common.profile), common.config);
+  // A directory bucket's URLs are signed with an S3 Express session: the client makes the one
+  // CreateSession call they need.
+  std::unique_ptr<urlmint::s3::client> express;
+  std::unique_ptr<urlmint::s3::signer> plain;
+  if (urlmint::s3express::is_directory_bucket(uri.bucket))
+    express = std::make_unique<urlmint::s3::client>(resolve_credentials(common.profile), common.config);
+  else
+    plain = std::make_unique<urlmint::s3::signer>(resolve_credentials(common.profile), common.config);
+  const urlmint::s3::signer& signer = express ? express->signer() : *plain;
+  const auto creds = signer.credentials_for(uri.bucket, common.now);
   // A URL cannot outlive the session token that signed it; say so rather than shorten it.
-  if (auto w = urlmint::providers::presign_lifetime_warning(*signer.credentials_at(common.now), common.now, opts.expires_in))
+  if (auto w = urlmint::providers::presign_lifetime_warning(*creds, common.now, opts.expires_in))
     std::fprintf(stderr, "urlmint s3 presign: warning: %s\n", w->c_str());
   if (batch) return run_batch(signer, uri.bucket, opts, common.now);
 
   const std::string url = signer.presign(uri.bucket, uri.key, opts, common.now);
   if (common.debug)
-    print_debug_steps(urlmint::s3::presign_steps(*signer.credentials_at(common.now), common.config, uri.bucket, uri.key, opts, common.now),
-                      *signer.credentials_at(common.now));
+    print_debug_steps(urlmint::s3::presign_steps(*creds, common.config, uri.bucket, uri.key, opts, common.now), *creds);
   std::printf("%s\n", url.c_str());
   return exit_ok;
 }

@@ -17,6 +17,19 @@ URLMINT_DECL std::string hex_encode(const void* data, std::size_t size) {
 
 URLMINT_DECL std::string hex_encode(std::string_view data) { return hex_encode(data.data(), data.size()); }
 
+URLMINT_DECL std::optional<std::string> hex_decode(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = detail::hex_value(hex[i]);
+    const int lo = detail::hex_value(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
 URLMINT_DECL std::string uri_encode(std::string_view text, slash_encoding slash) {
   std::string out;
   out.reserve(text.size() + text.size() / 2);

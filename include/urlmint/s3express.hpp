@@ -1,0 +1,227 @@
+#ifndef URLMINT_S3EXPRESS_HPP
+#define URLMINT_S3EXPRESS_HPP
+
+// S3 Express One Zone: directory buckets ("NAME--AZID--x-s3") on zonal endpoints, reached
+// with short-lived session credentials from CreateSession. Sans-IO like s3.hpp, which calls
+// this header for directory buckets: the names and hosts, how a request is signed with a
+// session (SigV4, service "s3express", the token in x-amz-s3session-token or, presigned,
+// X-Amz-S3session-Token), the CreateSession answer, and a thread-safe per-bucket session cache
+// whose CreateSession call is supplied by the caller (s3::client sends it with curl).
+// botocore 1.43 is the reference for hosts, canonical requests and headers.
+
+#include <atomic>      // std::atomic
+#include <chrono>      // std::chrono::seconds
+#include <functional>  // std::function
+#include <map>         // std::map
+#include <memory>      // std::shared_ptr
+#include <mutex>       // std::mutex
+#include <string>
+#include <string_view>
+#include <utility>     // std::pair
+#include <vector>
+
+#include "credential_formats.hpp"  // parse_sts_credentials: CreateSession answers in STS's <Credentials> shape
+#include "credentials.hpp"
+#include "error.hpp"
+#include "sigv4.hpp"
+#include "time.hpp"
+
+namespace urlmint {
+namespace s3express {
+
+/// The signing name of every directory-bucket request (CreateSession and object requests).
+inline constexpr std::string_view service = "s3express";
+/// The suffix that makes a bucket name a directory bucket.
+inline constexpr std::string_view bucket_suffix = "--x-s3";
+/// How long a CreateSession session lasts.
+inline constexpr std::chrono::minutes session_lifetime{5};
+/// The header that carries the session token on requests, and its presigned-URL parameter.
+inline constexpr std::string_view token_header = "x-amz-s3session-token";
+inline constexpr std::string_view token_parameter = "X-Amz-S3session-Token";
+
+/// Whether `bucket` has the directory-bucket form NAME--AZID--x-s3.
+inline bool is_directory_bucket(std::string_view bucket) noexcept {
+  if (bucket.size() <= bucket_suffix.size() || bucket.substr(bucket.size() - bucket_suffix.size()) != bucket_suffix)
+    return false;
+  const std::string_view rest = bucket.substr(0, bucket.size() - bucket_suffix.size());
+  const auto sep = rest.rfind("--");
+  return sep != std::string_view::npos && sep > 0 && sep + 2 < rest.size();
+}
+
+/// The zone ID of a directory bucket ("usw2-az1" in "charts--usw2-az1--x-s3"); empty for
+/// other names.
+inline std::string_view zone_id(std::string_view bucket) noexcept {
+  if (!is_directory_bucket(bucket)) return {};
+  const std::string_view rest = bucket.substr(0, bucket.size() - bucket_suffix.size());
+  return rest.substr(rest.rfind("--") + 2);
+}
+
+/// Why `bucket` is not a valid directory bucket name, or an empty string when it is: 3 to 63
+/// characters of a-z, 0-9 and '-', starting with a letter or digit, a base name, a zone ID of
+/// letters, digits and single hyphens, and the --x-s3 suffix.
+/// https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html
+inline std::string bucket_name_problem(std::string_view bucket) {
+  if (!is_directory_bucket(bucket)) return "is not of the form NAME--ZONEID--x-s3";
+  if (bucket.size() < 3 || bucket.size() > 63) return "must be 3 to 63 characters long";
+  for (char c : bucket)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+      return "may contain only lowercase letters, digits and '-'";
+  const char first = bucket.front();
+  if (first == '-') return "must start with a letter or digit";
+  const std::string_view zone = zone_id(bucket);
+  if (zone.front() == '-' || zone.back() == '-' || zone.find("--") != std::string_view::npos)
+    return "has a malformed zone ID \"" + std::string(zone) + "\" (e.g. usw2-az1)";
+  return {};
+}
+
+/// Throws errc::invalid_argument when `bucket` is not a valid directory bucket name.
+inline void validate_bucket(std::string_view bucket) {
+  const std::string problem = bucket_name_problem(bucket);
+  if (!problem.empty())
+    throw error(errc::invalid_argument, "s3express: directory bucket name \"" + std::string(bucket) +
+                                            "\" is invalid: it " + problem);
+}
+
+/// The zonal endpoint's host under the bucket label: "s3express-AZID.REGION.amazonaws.com"
+/// (".amazonaws.com.cn" in China), so the bucket's host is BUCKET + "." + this.
+inline std::string zonal_host_suffix(std::string_view bucket, std::string_view region) {
+  std::string host = "s3express-";
+  host.append(zone_id(bucket)).append(1, '.').append(region);
+  host.append(region.substr(0, 3) == "cn-" ? ".amazonaws.com.cn" : ".amazonaws.com");
+  return host;
+}
+
+/// The virtual-hosted zonal host of a directory bucket:
+/// "NAME--AZID--x-s3.s3express-AZID.REGION.amazonaws.com".
+inline std::string zonal_host(std::string_view bucket, std::string_view region) {
+  return std::string(bucket) + "." + zonal_host_suffix(bucket, region);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing with a session.
+
+/// A request, its parameters and the credentials to sign it with, once the session token
+/// has been moved to where S3 Express wants it.
+struct session_signing {
+  sigv4::request request;
+  sigv4::params params;
+  credentials creds;  ///< the session's key id and secret, without the token
+};
+
+/// Rewrites an S3 request for a session: service s3express, and the session token as the
+/// signed header x-amz-s3session-token (header mode) or query parameter X-Amz-S3session-Token
+/// (presigned), never as x-amz-security-token.
+inline session_signing for_session(sigv4::request req, sigv4::params p, const credentials& session) {
+  p.service.assign(service);
+  if (session.is_temporary()) {
+    if (p.location == sigv4::signature_location::query)
+      req.query.push_back({std::string(token_parameter), std::string(session.session_token.reveal())});
+    else
+      req.headers.push_back({std::string(token_header), std::string(session.session_token.reveal())});
+  }
+  credentials creds(session.access_key_id, session.secret_access_key.reveal());
+  creds.expiration = session.expiration;
+  return {std::move(req), std::move(p), std::move(creds)};
+}
+
+/// Every signing step of `req` under a session (see for_session()).
+inline sigv4::signing_steps compute(const sigv4::request& req, const credentials& session, const sigv4::params& p,
+                                    sigv4::signing_key_cache* cache = nullptr) {
+  const session_signing s = for_session(req, p, session);
+  return sigv4::compute(s.request, s.creds, s.params, cache);
+}
+
+/// `req` header-signed with a session.
+inline sigv4::signed_request sign(const sigv4::request& req, const credentials& session, sigv4::params p,
+                                  sigv4::signing_key_cache* cache = nullptr) {
+  p.location = sigv4::signature_location::headers;
+  const session_signing s = for_session(req, p, session);
+  return sigv4::sign(s.request, s.creds, s.params, cache);
+}
+
+/// `req` presigned with a session: the URL carries X-Amz-S3session-Token.
+inline std::string presign(const sigv4::request& req, const credentials& session, sigv4::params p,
+                           sigv4::signing_key_cache* cache = nullptr) {
+  p.location = sigv4::signature_location::query;
+  const session_signing s = for_session(req, p, session);
+  return sigv4::presign(s.request, s.creds, s.params, cache);
+}
+
+/// The session credentials of a CreateSession answer (<CreateSessionResult><Credentials> with
+/// AccessKeyId, SecretAccessKey, SessionToken, Expiration). Throws errc::invalid_credentials
+/// naming what is missing. https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html
+inline credentials parse_create_session(std::string_view xml, std::string_view bucket) {
+  return providers::parse_sts_credentials(xml, "CreateSession on s3://" + std::string(bucket));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The session cache.
+
+/// Session credentials per (bucket, access key id), shared between threads. A session is
+/// renewed `refresh_margin` before it expires: the first thread to see that calls CreateSession
+/// while the others keep signing with the still-valid session; once it has expired (or for
+/// the first request) callers wait for the one CreateSession in flight for that bucket.
+class session_cache {
+ public:
+  /// Calls CreateSession for `bucket` with the caller's credentials at `now`.
+  using create_session_fn =
+      std::function<credentials(std::string_view bucket, const credentials& base, time_point now)>;
+
+  explicit session_cache(create_session_fn create, std::chrono::seconds refresh_margin = std::chrono::seconds(60))
+      : create_(std::move(create)), margin_(refresh_margin) {}
+
+  /// The session for `bucket` under `base` at `now`, from the cache or a new CreateSession.
+  std::shared_ptr<const credentials> get(std::string_view bucket, const credentials& base, time_point now) {
+    std::shared_ptr<entry> e;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto& slot = entries_[{std::string(bucket), base.access_key_id}];
+      if (!slot) slot = std::make_shared<entry>();
+      e = slot;
+    }
+    std::unique_lock<std::mutex> refresh(e->refresh_mutex, std::defer_lock);
+    {
+      std::lock_guard<std::mutex> lock(e->value_mutex);
+      if (e->session && now + margin_ < until(*e->session, e->fetched_at)) return e->session;
+      // Inside the margin and another thread is already renewing it: keep the valid one.
+      if (e->session && now < until(*e->session, e->fetched_at) && !refresh.try_lock()) return e->session;
+    }
+    if (!refresh.owns_lock()) refresh.lock();
+    {
+      std::lock_guard<std::mutex> lock(e->value_mutex);  // renewed while we waited?
+      if (e->session && now + margin_ < until(*e->session, e->fetched_at)) return e->session;
+    }
+    auto fresh = std::make_shared<const credentials>(create_(bucket, base, now));
+    std::lock_guard<std::mutex> lock(e->value_mutex);
+    e->session = fresh;
+    e->fetched_at = now;
+    ++created_;
+    return fresh;
+  }
+
+  /// How many CreateSession calls this cache has made.
+  std::size_t sessions_created() const noexcept { return created_.load(); }
+
+ private:
+  struct entry {
+    std::mutex refresh_mutex;  // one CreateSession per bucket at a time
+    std::mutex value_mutex;    // guards session and fetched_at
+    std::shared_ptr<const credentials> session;
+    time_point fetched_at{};
+  };
+  // A session without <Expiration> is taken to last the documented five minutes.
+  static time_point until(const credentials& c, time_point fetched_at) {
+    return c.expiration ? *c.expiration : fetched_at + session_lifetime;
+  }
+
+  create_session_fn create_;
+  std::chrono::seconds margin_;
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<entry>> entries_;
+  std::atomic<std::size_t> created_{0};
+};
+
+}  // namespace s3express
+}  // namespace urlmint
+
+#endif  // URLMINT_S3EXPRESS_HPP
