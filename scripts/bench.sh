@@ -7,6 +7,8 @@
 #   scripts/bench.sh                      # everything (~10 minutes on 2 cores)
 #   BENCH_QUICK=1 scripts/bench.sh        # shorter runs, noisier numbers
 #   BENCH_SKIP_PEERS=1 scripts/bench.sh   # no node/python peers
+#   BENCH_SKIP_TRANSFER=1 scripts/bench.sh  # no transfer comparison (bench/transfer/run.sh: urlmint
+#                                         # vs aws s3 cp against local Swift; BENCH_TRANSFER_MIB/FILES)
 #   BENCH_BUILD=dir BENCH_OUT=dir ...     # build dir (default build/bench), results (default build/bench-results)
 #
 # Nothing here is pass/fail: it prints numbers. No network except the package registries
@@ -183,3 +185,15 @@ PY
   done
 } | tee "$out/summary.txt"
 log "results in $out (summary.txt, comparison.md, *.json)"
+
+# ------------------------------------------------------------------------------ transfers
+if [[ -z "${BENCH_SKIP_TRANSFER:-}" ]]; then
+  if [[ -n "${BENCH_QUICK:-}" ]]; then
+    export BENCH_TRANSFER_MIB=${BENCH_TRANSFER_MIB:-256} BENCH_TRANSFER_FILES=${BENCH_TRANSFER_FILES:-500}
+  fi
+  if command -v aws >/dev/null; then
+    bench/transfer/run.sh "$cli" "$out" | tee -a "$out/summary.txt"
+  else
+    log "no aws CLI: transfer comparison skipped (pip install awscli)"
+  fi
+fi

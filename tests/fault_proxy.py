@@ -16,8 +16,8 @@ the client the way `mode` says:
   redirect        answer 307 with Location: `location` (default http://127.0.0.1:1/); upstream not asked
   flood           answer `status` with an endless body (no Content-Length), until the client hangs up
 
-`methods` limits the fault to those request methods (others pass); `times` limits it to the
-first N matching requests (None: all). Every request head is recorded in `requests` (raw bytes).
+`methods` limits the fault to those request methods (others pass); `skip` lets the first N
+matching requests pass; `times` limits the fault to the next N matching requests (None: all). Every request head is recorded in `requests` (raw bytes).
 With `tls=(certfile, keyfile)` the proxy speaks https to the client (upstream stays http).
 
 Binds 127.0.0.1 only, and only forwards to 127.0.0.1. Tests import it:
@@ -103,6 +103,8 @@ class FaultProxy:
         self.mode = "pass"
         self.methods = None        # e.g. {"GET"}; None: every method
         self.times = None          # fault only the first N matching requests; None: all
+        self.skip = 0              # matching requests passed before the fault starts
+        self.matched = 0
         self.after = 0             # body bytes delivered before the fault
         self.stall_seconds = 30
         self.trickle_bytes = 1024
@@ -129,7 +131,7 @@ class FaultProxy:
         """Sets the mode and its parameters (others reset to their defaults)."""
         with self._lock:
             self.mode, self.methods, self.times, self.after = mode, None, None, 0
-            self.status, self.faulted = 503, 0
+            self.status, self.faulted, self.skip, self.matched = 503, 0, 0, 0
             for k, v in kw.items():
                 if not hasattr(self, k):
                     raise AttributeError(k)
@@ -141,6 +143,9 @@ class FaultProxy:
             if self.mode == "pass":
                 return "pass"
             if self.methods is not None and method not in self.methods:
+                return "pass"
+            self.matched += 1
+            if self.matched <= self.skip:
                 return "pass"
             if self.times is not None and self.faulted >= self.times:
                 return "pass"

@@ -772,6 +772,14 @@ class client {
     };
   }
 
+  // One ranged GET of [first, last] written at its offset into `file`, retried on its own; see
+  // impl/s3_client_transfer.ipp. Returns the answer; `total` gets the object size from
+  // Content-Range (0 when the server ignored the range and sent the whole object, status 200).
+  curl::response get_range(curl::client& http, std::string_view bucket, std::string_view key, std::uint64_t first,
+                           std::uint64_t last, const std::string& if_match, transfer::atomic_file& file,
+                           transfer::download_verifier* verifier, std::uint64_t& total,
+                           const std::function<void(std::uint64_t)>& moved);
+
   curl::progress_callback download_progress() const {
     if (!opts_.progress) return nullptr;
     return [this](std::uint64_t, std::uint64_t received) {

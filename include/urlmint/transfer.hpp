@@ -266,7 +266,7 @@ class atomic_file {
     for (int tries = 0; tries < 100 && fd_ < 0; ++tries) {
       std::string name = (dir == "/" ? "" : dir) + "/." + base.substr(0, 200) + ".urlmint-";
       for (int i = 0; i < 12; ++i) name += alphabet[rd() % (sizeof alphabet - 1)];
-      const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (fd >= 0) {
         fd_ = fd;
         temp_ = std::move(name);

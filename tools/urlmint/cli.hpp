@@ -216,6 +216,16 @@ inline long long parse_seconds_flag(const std::string& text, const char* flag, l
 /// The ca_bundle setting of the profile in the config file, or "".
 std::string config_ca_bundle(const std::optional<std::string>& profile);
 
+/// The AWS CLI's transfer settings from the profile's `s3 =` section of the config file
+/// (max_concurrent_requests, multipart_threshold, multipart_chunksize; sizes as the AWS CLI
+/// reads them: bytes, or 8MB / 8MiB / 1GB, 1024-based). Unset ones stay nullopt.
+struct s3_transfer_settings {
+  std::optional<unsigned> max_concurrent_requests;
+  std::optional<std::uint64_t> multipart_threshold;
+  std::optional<std::uint64_t> multipart_chunksize;
+};
+s3_transfer_settings config_s3_settings(const std::optional<std::string>& profile);
+
 /// Consumes the transport flags.
 inline transport_flags parse_transport_flags(args& a, const std::optional<std::string>& profile) {
   transport_flags f;

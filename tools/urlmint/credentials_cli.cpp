@@ -6,6 +6,7 @@
 #include <unistd.h>   // read, write, close
 
 #include <cstdio>
+#include <cstring>  // std::strlen
 #include <string>
 
 #include <urlmint/providers_curl.hpp>
@@ -85,6 +86,63 @@ std::string redact_token(std::string text, std::string_view token) {
     }
   }
   return text;
+}
+
+namespace {
+// The AWS CLI's human_readable_to_bytes: "8388608", "8MB", "8MiB" (KB/MB/GB/TB are 1024-based).
+std::uint64_t human_size(const std::string& text, const std::string& what) {
+  std::string v = urlmint::sigv4::lowercase(text);
+  std::uint64_t multiplier = 1;
+  static const struct {
+    const char* suffix;
+    std::uint64_t factor;
+  } suffixes[] = {{"kib", 1ull << 10}, {"mib", 1ull << 20}, {"gib", 1ull << 30}, {"tib", 1ull << 40},
+                  {"kb", 1ull << 10},  {"mb", 1ull << 20},  {"gb", 1ull << 30},  {"tb", 1ull << 40}};
+  for (const auto& s : suffixes) {
+    const std::size_t n = std::strlen(s.suffix);
+    if (v.size() > n && v.compare(v.size() - n, n, s.suffix) == 0) {
+      v.resize(v.size() - n);
+      multiplier = s.factor;
+      break;
+    }
+  }
+  return static_cast<std::uint64_t>(parse_integer(v, 1, (5LL << 40) / static_cast<long long>(multiplier), what)) *
+         multiplier;
+}
+}  // namespace
+
+s3_transfer_settings config_s3_settings(const std::optional<std::string>& profile) {
+  s3_transfer_settings out;
+  const auto files = urlmint::providers::load_shared_files();
+  if (!files.config_file) return out;
+  const auto* s = urlmint::providers::config_section(*files.config_file, urlmint::providers::profile_name(profile));
+  if (s == nullptr) return out;
+  const auto* nested = s->find("s3");
+  if (nested == nullptr) return out;
+  // "s3 =\n  max_concurrent_requests = 20\n  multipart_chunksize = 16MB": one setting a line.
+  const std::string text(nested->reveal());
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t nl = std::min(text.find('\n', pos), text.size());
+    std::string line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    const auto trim = [](std::string x) {
+      while (!x.empty() && (x.front() == ' ' || x.front() == '\t')) x.erase(0, 1);
+      while (!x.empty() && (x.back() == ' ' || x.back() == '\t' || x.back() == '\r')) x.pop_back();
+      return x;
+    };
+    const std::string key = trim(line.substr(0, eq));
+    const std::string value = trim(line.substr(eq + 1));
+    const std::string what = "s3." + key + " in " + files.config_path;
+    if (key == "max_concurrent_requests")
+      out.max_concurrent_requests = static_cast<unsigned>(parse_integer(value, 1, 1000, what));
+    else if (key == "multipart_threshold")
+      out.multipart_threshold = human_size(value, what);
+    else if (key == "multipart_chunksize")
+      out.multipart_chunksize = human_size(value, what);
+  }
+  return out;
 }
 
 std::string config_ca_bundle(const std::optional<std::string>& profile) {

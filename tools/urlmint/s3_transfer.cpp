@@ -23,7 +23,8 @@ constexpr const char* cp_help =
     "\n"
     "An upload prints https://DOMAIN/KEY when a CloudFront domain is configured (--cloudfront-domain\n"
     "or CLOUDFRONT_DOMAIN), else a presigned GET URL valid --expires-in seconds (default 604800, 7 days).\n"
-    "A KEY ending in '/' (or none) gets the file's name. Files of 64 MiB or more go up in parallel parts.\n"
+    "A KEY ending in '/' (or none) gets the file's name. Files of 64 MiB or more go up in parallel parts;\n"
+    "objects larger than the part size come down in parallel ranges.\n"
     "\n"
     "  --content-type T         default: guessed from the extension (png, jpg, svg, pdf, json, csv, html, ...)\n"
     "  --cache-control V        e.g. max-age=31536000\n"
@@ -35,6 +36,9 @@ constexpr const char* cp_help =
     "  --expires-in SECONDS     validity of the presigned URL, 1..604800; default 604800\n"
     "  --multipart-threshold N  bytes from which uploads go in parts (default 67108864)\n"
     "  --part-size N            bytes per part (default 16777216, at least 5242880)\n"
+    "                           Defaults come from the config profile's s3 = section when set there:\n"
+    "                           multipart_threshold, multipart_chunksize, max_concurrent_requests\n"
+    "                           (parts, or download ranges, in flight; default 4)\n"
     "  --unsigned-payload       do not hash the body (https:// endpoints only; pair it with --checksum-algorithm)\n"
     "  --no-overwrite           upload only if no object has the key (If-None-Match: *); else exit 1, nothing changed\n"
     "  --if-match ETAG          replace the object only while it has this ETag (If-Match)\n"
@@ -189,6 +193,12 @@ int cmd_s3_cp(args& a) {
   auto cloudfront_domain = a.value("--cloudfront-domain");
   const auto expires = a.value("--expires-in");
   urlmint::s3::client_options opts;
+  // The AWS CLI's `s3 =` settings from the config profile; the flags below override them.
+  const s3_transfer_settings configured = config_s3_settings(common.profile);
+  if (configured.max_concurrent_requests) opts.max_parallel_parts = *configured.max_concurrent_requests;
+  if (configured.multipart_threshold) opts.multipart_threshold = *configured.multipart_threshold;
+  if (configured.multipart_chunksize)
+    opts.part_size = std::max<std::uint64_t>(*configured.multipart_chunksize, urlmint::multipart::min_part_size);
   if (auto v = a.value("--multipart-threshold"))
     opts.multipart_threshold = static_cast<std::uint64_t>(parse_integer(*v, 1, 5LL << 30, "--multipart-threshold"));
   if (auto v = a.value("--part-size"))

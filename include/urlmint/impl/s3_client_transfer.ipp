@@ -66,12 +66,212 @@ inline curl::response client::get_object_to(std::string_view bucket, std::string
   }
 }
 
+namespace detail {
+
+// "bytes FIRST-LAST/TOTAL" -> {FIRST, LAST, TOTAL}; nullopt when malformed.
+inline std::optional<std::array<std::uint64_t, 3>> parse_content_range(std::string_view v) {
+  if (v.substr(0, 6) != "bytes ") return std::nullopt;
+  v.remove_prefix(6);
+  std::array<std::uint64_t, 3> out{};
+  const char seps[3] = {'-', '/', '\0'};
+  for (int i = 0; i < 3; ++i) {
+    std::size_t n = 0;
+    std::uint64_t x = 0;
+    while (n < v.size() && v[n] >= '0' && v[n] <= '9' && n < 19) x = x * 10 + static_cast<std::uint64_t>(v[n++] - '0');
+    if (n == 0) return std::nullopt;
+    out[static_cast<std::size_t>(i)] = x;
+    v.remove_prefix(n);
+    if (i < 2) {
+      if (v.empty() || v.front() != seps[i]) return std::nullopt;
+      v.remove_prefix(1);
+    }
+  }
+  if (!v.empty() || out[0] > out[1] || out[1] >= out[2]) return std::nullopt;
+  return out;
+}
+
+}  // namespace detail
+
+inline curl::response client::get_range(curl::client& http, std::string_view bucket, std::string_view key,
+                                        std::uint64_t first, std::uint64_t last, const std::string& if_match,
+                                        transfer::atomic_file& file, transfer::download_verifier* verifier,
+                                        std::uint64_t& total, const std::function<void(std::uint64_t)>& moved) {
+  const int max_attempts = std::max(1, opts_.retry.max_attempts);
+  const std::string op = operation("GET", bucket, key) + " (bytes " + std::to_string(first) + "-" +
+                         std::to_string(last) + ")";
+  std::vector<sigv4::header> headers{{"Range", "bytes=" + std::to_string(first) + "-" + std::to_string(last)}};
+  if (!if_match.empty()) headers.push_back({"If-Match", if_match});
+  else headers.push_back({"x-amz-checksum-mode", "ENABLED"});
+  for (int attempt = 1;; ++attempt) {
+    std::uint64_t delivered = 0;
+    bool whole = false;  // the server ignored Range (200): the body is the whole object
+    const curl::body_sink sink = [&](const char* data, std::size_t n) {
+      if (!whole && delivered + n > last - first + 1)
+        throw error(errc::integrity, "s3: " + op + ": the server sent more bytes than the range asked for");
+      file.write_at(data, n, first + delivered);
+      if (verifier != nullptr) verifier->update(data, n);
+      delivered += n;
+      if (moved) moved(n);
+    };
+    const curl::head_callback on_head = [&](const curl::response& head) {
+      whole = head.status == 200;
+      if (verifier != nullptr) verifier->reset(head.headers);
+    };
+    const auto req = signer_.sign("GET", bucket, key, {}, headers, sigv4::empty_payload_sha256,
+                                  opts_.now ? opts_.now() : clock::now());
+    const bool may_retry = attempt < max_attempts;
+    const auto undo = [&] {
+      if (moved && delivered > 0) moved(0 - delivered);
+    };
+    curl::response resp;
+    try {
+      resp = http.receive(req, sink, nullptr, on_head);
+    } catch (const error& e) {
+      undo();
+      if (!is_retryable(e.code()) || !may_retry) throw;
+      wait(attempt);
+      continue;
+    }
+    if (resp.status == 200 && first == 0 && if_match.empty()) {
+      total = 0;
+      return resp;
+    }
+    if (resp.status == 206) {
+      const auto range = detail::parse_content_range(resp.header("content-range").value_or(""));
+      if (range && (*range)[0] == first && (*range)[1] == std::min(last, (*range)[2] - 1) &&
+          delivered == (*range)[1] - first + 1) {
+        total = (*range)[2];
+        return resp;
+      }
+      undo();
+      if (!may_retry)
+        throw error(errc::integrity, "s3: " + op + ": the download is corrupt: got " + std::to_string(delivered) +
+                                         " bytes for Content-Range \"" + resp.header("content-range").value_or("") +
+                                         "\"; nothing was kept; retry");
+      wait(attempt);
+      continue;
+    }
+    undo();
+    const error_details d = parse_error_response(resp.status, resp.headers, resp.body);
+    if (resp.status == 412 || d.code == "PreconditionFailed")
+      throw service_error(errc::precondition_failed, "s3: " + op + ": the object changed during the download (its ETag " +
+                                                         "is no longer " + if_match + "); nothing was kept; run it again",
+                          d);
+    if (is_retryable(resp.status, d.code) && may_retry) {
+      wait(attempt);
+      continue;
+    }
+    throw make_service_error(d, op, configuration());
+  }
+}
+
 inline curl::response client::download_file(std::string_view bucket, std::string_view key, const std::string& path) {
   transfer::atomic_file file(path);
-  auto resp = get_object_to(bucket, key, [&](const char* d, std::size_t n) { file.write(d, n); },
-                            [&] { file.truncate(); });
+  // The first part-sized range tells the object's size and ETag (Content-Range); a small object
+  // is then done in that one request. Larger ones: the other ranges in parallel, each retried
+  // on its own, pinned with If-Match to the first answer's ETag so versions never mix.
+  const std::uint64_t part = std::max<std::uint64_t>(opts_.part_size, 1);
+  std::atomic<std::uint64_t> done_bytes{0};
+  std::mutex progress_mutex;
+  std::uint64_t total = 0;
+  const auto moved = [&](std::uint64_t n) {
+    const std::uint64_t now_done = done_bytes += n;
+    if (!opts_.progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    opts_.progress(now_done, total);
+  };
+  const std::string op = operation("GET", bucket, key);
+  curl::response first;
+  for (int attempt = 1;; ++attempt) {
+    transfer::download_verifier verifier;
+    try {
+      first = get_range(http_, bucket, key, 0, part - 1, "", file, &verifier, total, moved);
+    } catch (const service_error& e) {
+      if (e.details().status != 416) throw;
+      // An empty object has no byte 0: fetch it plainly.
+      file.truncate();
+      auto resp = get_object_to(bucket, key, [&](const char* d, std::size_t n) { file.write(d, n); },
+                                [&] { file.truncate(); });
+      file.commit();
+      return resp;
+    }
+    if (total != 0 && total > part) break;
+    // The whole object came in one answer: verify it as a plain GET, retrying a corrupt one.
+    try {
+      if (total != 0) verifier.expect_size(total);
+      if (!verifier.checks_content() && total == 0) {
+        const auto head = head_object(bucket, key);
+        const auto size = head.header("content-length");
+        if (size && head.header("etag") == first.header("etag")) verifier.expect_size(std::stoull(*size));
+      }
+      verifier.finish(op);
+    } catch (const error& e) {
+      if (e.code() != errc::integrity || attempt >= std::max(1, opts_.retry.max_attempts)) throw;
+      file.truncate();
+      done_bytes = 0;
+      wait(attempt);
+      continue;
+    }
+    file.commit();
+    return first;
+  }
+  const std::string etag = first.header("etag").value_or("");
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  for (std::uint64_t at = part; at < total; at += part) ranges.push_back({at, std::min(total, at + part) - 1});
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr first_failure;
+  std::mutex mutex;
+  const auto work = [&](curl::client* shared) {
+    try {
+      std::optional<curl::client> own;
+      if (shared == nullptr) own.emplace(opts_.http);
+      curl::client& http = shared != nullptr ? *shared : *own;
+      for (;;) {
+        const std::size_t i = next.fetch_add(1);
+        if (i >= ranges.size() || failed) return;
+        std::uint64_t range_total = 0;
+        get_range(http, bucket, key, ranges[i].first, ranges[i].second, etag, file, nullptr, range_total, moved);
+        if (range_total != total)
+          throw error(errc::integrity, "s3: " + op + ": the object's size changed during the download; run it again");
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!first_failure) first_failure = std::current_exception();
+      failed = true;
+    }
+  };
+  const unsigned workers = static_cast<unsigned>(
+      std::max<std::size_t>(1, std::min<std::size_t>(std::max(1u, opts_.max_parallel_parts), ranges.size())));
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, nullptr);
+  work(&http_);
+  for (auto& t : threads) t.join();
+  if (first_failure) std::rethrow_exception(first_failure);
+  // The whole, verified: its size is Content-Range's by construction; a digest of the whole
+  // object (a single-part MD5 ETag, a full-object checksum) is checked by reading it back.
+  std::vector<sigv4::header> whole_headers;  // a range's checksum headers may describe a part, not the object
+  for (const auto& h : first.headers)
+    if (sigv4::lowercase(h.name).rfind("x-amz-checksum-", 0) != 0) whole_headers.push_back(h);
+  transfer::download_verifier whole(whole_headers);
+  whole.expect_size(total);
+  if (whole.checks_content()) {
+    std::vector<char> buf(1 << 20);
+    for (std::uint64_t at = 0; at < total;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), total - at));
+      detail::pread_exact(file.fd(), buf.data(), n, at, path);
+      whole.update(buf.data(), n);
+      at += n;
+    }
+  } else {
+    whole = transfer::download_verifier();  // the size is Content-Range's by construction
+  }
+  whole.finish(op);
   file.commit();
-  return resp;
+  first.headers.erase(std::remove_if(first.headers.begin(), first.headers.end(),
+                                     [](const sigv4::header& h) { return ascii_iequals(h.name, "content-range"); }),
+                      first.headers.end());
+  return first;
 }
 
 inline put_result client::put_object(std::string_view bucket, std::string_view key, const stream_reader& read,
