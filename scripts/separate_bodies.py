@@ -151,8 +151,16 @@ def convert(header: Path):
         body = text[body_open:body_close + 1]
         decl_head = re.sub(r"^(\[\[[^\]]*\]\]\s*)?inline\s+", lambda m: (m.group(1) or "") + "URLMINT_DECL ", sig_head)
         out_header.append(text[cursor:start])
-        out_header.append(f"{decl_head}({params}){trailer};")
+        # An out-of-class member definition (Class::name) is declared in its class already.
+        qualified = re.search(r"\w+::~?\w+\s*$", sig_head.strip()) is not None
+        if qualified:
+            while out_header and out_header[-1].endswith("\n\n"):
+                out_header[-1] = out_header[-1][:-1]
+        else:
+            out_header.append(f"{decl_head}({params}){trailer};")
         cursor = body_close + 1
+        if qualified and text[cursor:cursor + 1] == "\n":
+            cursor += 1
         # The definition, in the same namespaces, without default arguments.
         common = 0
         while common < len(open_ns) and common < len(namespaces) and open_ns[common] == namespaces[common]:
