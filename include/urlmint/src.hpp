@@ -18,5 +18,6 @@
 #include "impl/post.ipp"
 #include "impl/verify.ipp"
 #include "impl/cloudfront_management.ipp"
+#include "impl/checksums.ipp"
 
 #endif  // URLMINT_SRC_HPP
