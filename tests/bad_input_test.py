@@ -359,6 +359,22 @@ expect_error("invalidation server that hangs", INVALIDATE + ["--paths", "/a", "-
                                                               "--connect-timeout", "1"], max_seconds=45)
 hang.close()
 expect_error("invalidation without credentials", INVALIDATE + ["--paths", "/a", "--endpoint-url", CLOSED], env=BASE)
+SETUP = ["cloudfront", "setup", "--bucket", "chart-bucket", "--region", "eu-west-1"]
+CLOSED_ALL = dict(TEMP_CREDS, AWS_ENDPOINT_URL=CLOSED)  # every service at a closed loopback port
+expect_error("setup closed port", SETUP, env=CLOSED_ALL, max_seconds=60)
+expect_error("setup bad bucket name", ["cloudfront", "setup", "--bucket", "Chart_Bucket", "--region", "eu-west-1"],
+             env=CLOSED_ALL)
+expect_error("setup bad price class", SETUP + ["--price-class", "cheap"], (2,), env=CLOSED_ALL)
+expect_error("setup alias without certificate", SETUP + ["--alias", "c.example.com"], (2,), env=CLOSED_ALL)
+expect_error("setup alias with a path", SETUP + ["--alias", "c.example.com/x", "--certificate-arn",
+                                                 "arn:aws:acm:us-east-1:123456789012:certificate/x"], env=CLOSED_ALL)
+expect_error("setup public key that is not a key", SETUP + ["--public-key", "file://" + os.devnull], env=CLOSED_ALL)
+expect_error("setup public key file missing", SETUP + ["--public-key", "file:///nonexistent/key.pem"], env=CLOSED_ALL)
+expect_error("setup without credentials", SETUP, env=dict(BASE, AWS_ENDPOINT_URL=CLOSED))
+DOCTOR = ["cloudfront", "doctor", "--domain", "d111111abcdef8.cloudfront.net", "--bucket", "chart-bucket",
+          "--region", "eu-west-1"]
+expect_error("doctor closed port", DOCTOR, env=CLOSED_ALL, max_seconds=60)
+expect_error("doctor without --bucket", DOCTOR[:4], (2,), env=CLOSED_ALL)
 
 # ---------------------------------------------------------------------------------------------
 # s3 presign-post and multipart.

@@ -304,6 +304,30 @@ if d3:
 else:
     check("--alias: a distribution for the bucket", False, "none")
 
+# --- a hand-made distribution: no OAC on its origin, still deploying ---------------------------
+# moto's state manager keeps new distributions InProgress (its own API, on the same server).
+import urllib.request  # noqa: E402
+urllib.request.urlopen(urllib.request.Request(
+    ENDPOINT + "/moto-api/state-manager/set-transition", method="POST",
+    data=json.dumps({"model_name": "cloudfront::distribution",
+                     "transition": {"progression": "manual", "times": 1000000}}).encode())).read()
+BUCKET4 = "legacy-charts"
+s3.create_bucket(Bucket=BUCKET4, CreateBucketConfiguration={"LocationConstraint": REGION})
+o4 = f"{BUCKET4}.s3.{REGION}.amazonaws.com"
+made = cf.create_distribution(DistributionConfig={
+    "CallerReference": "by-hand", "Comment": "", "Enabled": True,
+    "Origins": {"Quantity": 1, "Items": [{"Id": o4, "DomainName": o4, "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+    "DefaultCacheBehavior": {"TargetOriginId": o4, "ViewerProtocolPolicy": "allow-all",
+                             "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}})["Distribution"]
+r = run(["setup", "--bucket", BUCKET4, "--region", REGION])
+check("setup reuses a hand-made distribution", r.returncode == 0 and f"distribution {made['Id']}" in r.stderr
+      and "reused" in r.stderr, r.stderr)
+check("and warns that its origin has no OAC", "has no origin access control" in r.stderr, r.stderr)
+r = run(["doctor", "--domain", made["DomainName"], "--bucket", BUCKET4, "--region", REGION])
+check("doctor: still deploying", r.returncode == 1 and "problem  deployed:" in r.stdout and "InProgress" in r.stdout, r.stdout)
+check("doctor: no OAC on the origin", "problem  origin:" in r.stdout and "no origin access control" in r.stdout, r.stdout)
+check("doctor: the policy setup merged is fine", "ok       bucket policy:" in r.stdout, r.stdout)
+
 # --- usage errors ----------------------------------------------------------------------------
 r = run(["setup", "--region", REGION])
 check("setup without --bucket: exit 2", r.returncode == 2 and r.stdout == "" and "--bucket" in r.stderr, r.stderr)

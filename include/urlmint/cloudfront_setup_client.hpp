@@ -222,6 +222,9 @@ inline setup_result run_setup(api_client& api, const setup_options& o, time_poin
   };
   setup_result r;
   validate_price_class(o.price_class);
+  const std::string problem = s3::aws_bucket_name_problem(o.bucket);
+  if (!problem.empty())
+    throw error(errc::invalid_argument, "cloudfront: bucket name \"" + o.bucket + "\" " + problem);
   r.account_id = api.account_id();
   // The bucket first: a missing bucket, a refused GetBucketPolicy or a policy that cannot be
   // merged stops the setup before anything is created.
