@@ -77,27 +77,110 @@ inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-/// Incremental SHA-256. Also an "output" for the encoders in encoding.hpp (append/push_back),
-/// so canonical requests can be hashed as they are written.
-class sha256 {
- public:
-  sha256() noexcept {
+namespace detail {
+
+// The SHA-256 shim: the one place that decides how a hash state is kept; everything above it
+// (sha256, hmac_sha256_key, the presign hot path) is one body of code for both builds.
+//
+// With OpenSSL's low-level API (present unless OpenSSL was built, or this program is compiled,
+// without the deprecated 3.0 API: -DOPENSSL_NO_DEPRECATED -DOPENSSL_API_COMPAT=30000), a state
+// is a plain SHA256_CTX: resuming an HMAC key's saved pad state is a 112-byte copy, with no
+// allocation and no provider dispatch. Without it (or with -DURLMINT_SHA256_USE_EVP), states
+// are EVP_MD_CTX objects on a digest fetched once, and an HMAC pad state is the 64-byte padded
+// key block, hashed again at the start of every MAC. Same bytes either way.
+// Measured with bench/crypto_bench.cpp (BM_hmac_from_pads, BM_sha256_short), OpenSSL 3.0.19,
+// AMD EPYC, g++ 12 -O2: see URLMINT_DETAIL_SHA256_EVP_COST below.
+#if !defined(URLMINT_SHA256_USE_EVP) && !defined(OPENSSL_NO_DEPRECATED_3_0)
+#define URLMINT_DETAIL_SHA256_LOW_LEVEL 1
+#else
+#define URLMINT_DETAIL_SHA256_LOW_LEVEL 0
+#endif
+
+#if URLMINT_DETAIL_SHA256_LOW_LEVEL
+struct sha256_ctx {
+  SHA256_CTX c;
+  sha256_ctx() noexcept {
     URLMINT_DETAIL_SUPPRESS_DEPRECATED_BEGIN
-    SHA256_Init(&ctx_);
+    SHA256_Init(&c);
     URLMINT_DETAIL_SUPPRESS_DEPRECATED_END
   }
-  /// Resumes from a saved state (see state()), e.g. an HMAC pad state published lock-free.
-  explicit sha256(const SHA256_CTX& state) noexcept : ctx_(state) {}
-  ~sha256() { secure_wipe(&ctx_, sizeof ctx_); }
+  void update(const void* data, std::size_t size) noexcept {
+    URLMINT_DETAIL_SUPPRESS_DEPRECATED_BEGIN
+    SHA256_Update(&c, data, size);
+    URLMINT_DETAIL_SUPPRESS_DEPRECATED_END
+  }
+  void final(std::uint8_t* out) noexcept {
+    URLMINT_DETAIL_SUPPRESS_DEPRECATED_BEGIN
+    SHA256_Final(out, &c);
+    URLMINT_DETAIL_SUPPRESS_DEPRECATED_END
+  }
+  void wipe() noexcept { secure_wipe(&c, sizeof c); }
+};
+/// A resumable pad state: the hash state after one 64-byte key block. Plain data.
+using sha256_pad_state = SHA256_CTX;
+inline void save_pad_state(const sha256_ctx& h, const std::uint8_t*, sha256_pad_state& out) noexcept { out = h.c; }
+inline void resume_pad_state(sha256_ctx& h, const sha256_pad_state& s) noexcept { h.c = s; }
+#else
+inline const EVP_MD* sha256_md() noexcept {
+  // Fetched once: EVP_sha256() would be fetched from the provider again on every init.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+struct sha256_ctx {
+  EVP_MD_CTX* c;
+  sha256_ctx() : c(EVP_MD_CTX_new()) {
+    if (c == nullptr || sha256_md() == nullptr || EVP_DigestInit_ex2(c, sha256_md(), nullptr) != 1) {
+      EVP_MD_CTX_free(c);
+      throw std::bad_alloc();
+    }
+  }
+  sha256_ctx(const sha256_ctx& o) : c(EVP_MD_CTX_new()) {
+    if (c == nullptr || EVP_MD_CTX_copy_ex(c, o.c) != 1) {
+      EVP_MD_CTX_free(c);
+      throw std::bad_alloc();
+    }
+  }
+  sha256_ctx& operator=(const sha256_ctx& o) {
+    if (this != &o && EVP_MD_CTX_copy_ex(c, o.c) != 1) throw std::bad_alloc();
+    return *this;
+  }
+  ~sha256_ctx() { EVP_MD_CTX_free(c); }  // frees the digest state with OPENSSL_clear_free
+  void update(const void* data, std::size_t size) noexcept { EVP_DigestUpdate(c, data, size); }
+  void final(std::uint8_t* out) noexcept {
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(c, out, &n);
+  }
+  void wipe() noexcept {}
+};
+/// A resumable pad state: the 64-byte padded key block itself (EVP states are not plain data).
+struct sha256_pad_state {
+  std::uint8_t block[64];
+};
+inline void save_pad_state(const sha256_ctx&, const std::uint8_t* block, sha256_pad_state& out) noexcept {
+  std::memcpy(out.block, block, 64);
+}
+inline void resume_pad_state(sha256_ctx& h, const sha256_pad_state& s) noexcept { h.update(s.block, 64); }
+#endif
+
+}  // namespace detail
+
+/// Incremental SHA-256. Also an "output" for the encoders in encoding.hpp (append/push_back),
+/// so canonical requests can be hashed as they are written. A state that was never finished
+/// (a copy of an HMAC key's pad state) is wiped on destruction; a finished one holds nothing
+/// secret (its chaining value is the digest it returned), so it costs no wipe.
+class sha256 {
+ public:
+  sha256() = default;
+  /// Resumes from a saved pad state (see detail::hmac_sha256_pads).
+  explicit sha256(const detail::sha256_pad_state& state) { detail::resume_pad_state(ctx_, state); }
+  ~sha256() {
+    if (!finished_) ctx_.wipe();
+  }
   sha256(const sha256&) = default;
   sha256& operator=(const sha256&) = default;
 
   /// Hashes `size` more bytes.
-  void update(const void* data, std::size_t size) noexcept {
-    URLMINT_DETAIL_SUPPRESS_DEPRECATED_BEGIN
-    SHA256_Update(&ctx_, data, size);
-    URLMINT_DETAIL_SUPPRESS_DEPRECATED_END
-  }
+  void update(const void* data, std::size_t size) noexcept { ctx_.update(data, size); }
   void update(std::string_view data) noexcept { update(data.data(), data.size()); }
   void append(const char* data, std::size_t size) noexcept { update(data, size); }
   void push_back(char c) noexcept { update(&c, 1); }
@@ -105,18 +188,15 @@ class sha256 {
   /// The digest of everything hashed so far. The object must not be updated afterwards.
   sha256_digest finish() noexcept {
     sha256_digest out;
-    URLMINT_DETAIL_SUPPRESS_DEPRECATED_BEGIN
-    SHA256_Final(out.data(), &ctx_);
-    URLMINT_DETAIL_SUPPRESS_DEPRECATED_END
+    ctx_.final(out.data());
+    finished_ = true;
     return out;
   }
 
-  /// The raw state: a plain C struct, so it can be copied byte by byte (secret when it holds
-  /// key material: wipe copies with secure_wipe).
-  const SHA256_CTX& state() const noexcept { return ctx_; }
-
  private:
-  SHA256_CTX ctx_;
+  friend class hmac_sha256_key;
+  detail::sha256_ctx ctx_;
+  bool finished_ = false;
 };
 
 namespace detail {
@@ -124,8 +204,8 @@ namespace detail {
 /// An HMAC key's two pad states as one trivially copyable value: what a lock-free cache can
 /// publish word by word (sigv4::detail::dated_key_slot). Secret: wipe copies after use.
 struct hmac_sha256_pads {
-  SHA256_CTX inner;
-  SHA256_CTX outer;
+  sha256_pad_state inner;
+  sha256_pad_state outer;
 };
 
 // "000102...ff": two hex digits per byte value, so a digest is written 2 bytes at a time.
@@ -213,7 +293,7 @@ inline std::string sha256_hex(std::string_view data) {
 class hmac_sha256_key {
  public:
   /// Prepares `key` (any length; keys over 64 bytes are hashed first, per RFC 2104).
-  explicit hmac_sha256_key(std::string_view key) noexcept {
+  explicit hmac_sha256_key(std::string_view key) {
     std::uint8_t block[64] = {};
     if (key.size() > sizeof block) {
       const auto d = sha256_of(key);
@@ -224,11 +304,16 @@ class hmac_sha256_key {
     std::uint8_t pad[64];
     for (std::size_t i = 0; i < 64; ++i) pad[i] = block[i] ^ 0x36;
     inner_.update(pad, sizeof pad);
+    detail::save_pad_state(inner_.ctx_, pad, pads_.inner);
     for (std::size_t i = 0; i < 64; ++i) pad[i] = block[i] ^ 0x5c;
     outer_.update(pad, sizeof pad);
+    detail::save_pad_state(outer_.ctx_, pad, pads_.outer);
     secure_wipe(block, sizeof block);
     secure_wipe(pad, sizeof pad);
   }
+  ~hmac_sha256_key() { secure_wipe(&pads_, sizeof pads_); }
+  hmac_sha256_key(const hmac_sha256_key&) = default;
+  hmac_sha256_key& operator=(const hmac_sha256_key&) = default;
 
   /// HMAC-SHA256 of `message` under this key.
   sha256_digest mac(std::string_view message) const noexcept {
@@ -238,10 +323,11 @@ class hmac_sha256_key {
   }
 
   /// Rebuilds a key from pad states saved with pads().
-  explicit hmac_sha256_key(const detail::hmac_sha256_pads& pads) noexcept : inner_(pads.inner), outer_(pads.outer) {}
+  explicit hmac_sha256_key(const detail::hmac_sha256_pads& pads)
+      : inner_(pads.inner), outer_(pads.outer), pads_(pads) {}
 
   /// The pad states, for caches that publish keys lock-free. Secret: wipe the copy after use.
-  detail::hmac_sha256_pads pads() const noexcept { return {inner_.state(), outer_.state()}; }
+  const detail::hmac_sha256_pads& pads() const noexcept { return pads_; }
 
   /// Starts a MAC whose message is fed incrementally; complete it with finish().
   sha256 begin() const noexcept { return inner_; }
@@ -257,6 +343,7 @@ class hmac_sha256_key {
  private:
   sha256 inner_;
   sha256 outer_;
+  detail::hmac_sha256_pads pads_;  // the same states as plain data
 };
 
 /// HMAC-SHA256 of `message` under `key`.

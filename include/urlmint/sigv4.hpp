@@ -235,11 +235,73 @@ inline std::string join_query(const std::vector<encoded_param>& encoded) {
 /// The canonical query string of decoded parameters.
 inline std::string canonical_query(const std::vector<query_param>& query) { return join_query(encode_query(query)); }
 
+namespace detail {
+
+/// Appends `s` lowercased (ASCII) to `out`.
+template <class Output>
+void lowercase_to(Output& out, std::string_view s) {
+  for (char c : s) out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+}
+
+/// Appends the SigV4 canonical form of a header value (see canonical_header_value) to `out`.
+template <class Output>
+void canonical_header_value_to(Output& out, std::string_view value) {
+  bool pending_space = false;
+  bool any = false;
+  for (char c : value) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      pending_space = any;
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    any = true;
+    out.push_back(c);
+  }
+}
+
+/// A canonicalized header: lowercase name and canonical value, as views.
+struct header_view {
+  std::string_view name;
+  std::string_view value;
+};
+
+/// Sorts `items` stably by name (insertion sort: a handful of headers) and writes the
+/// canonical headers block ("name:value\n" each, repeated names joined with ",") and the
+/// signed-headers list ("a;b"). The one implementation behind canonical_headers() and the S3
+/// presign path.
+template <class Canonical, class Signed>
+void join_canonical_headers(header_view* items, std::size_t count, Canonical& canonical, Signed& signed_headers) {
+  for (std::size_t i = 1; i < count; ++i) {
+    const header_view item = items[i];
+    std::size_t j = i;
+    for (; j > 0 && item.name < items[j - 1].name; --j) items[j] = items[j - 1];
+    items[j] = item;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0 && items[i].name == items[i - 1].name) {
+      canonical.push_back(',');
+    } else {
+      if (i > 0) {
+        canonical.push_back('\n');
+        signed_headers.push_back(';');
+      }
+      signed_headers.append(items[i].name.data(), items[i].name.size());
+      canonical.append(items[i].name.data(), items[i].name.size());
+      canonical.push_back(':');
+    }
+    canonical.append(items[i].value.data(), items[i].value.size());
+  }
+  if (count > 0) canonical.push_back('\n');
+}
+
+}  // namespace detail
+
 /// Lowercase ASCII copy of a header name.
 inline std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  std::string out;
+  out.reserve(s.size());
+  detail::lowercase_to(out, s);
   return out;
 }
 
@@ -248,16 +310,7 @@ inline std::string lowercase(std::string_view s) {
 inline std::string canonical_header_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
-  bool pending_space = false;
-  for (char c : value) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += c;
-  }
+  detail::canonical_header_value_to(out, value);
   return out;
 }
 
@@ -270,27 +323,23 @@ struct canonical_headers_result {
 /// Canonicalizes headers: names lowercased, values trimmed and collapsed, headers sorted by
 /// name, repeated headers joined with "," in the order given.
 inline canonical_headers_result canonical_headers(const std::vector<header>& headers) {
-  std::vector<std::pair<std::string, std::string>> items;
+  std::size_t total = 0;
+  for (const auto& h : headers) total += h.name.size() + h.value.size();
+  std::string text;
+  text.reserve(total);  // never reallocates below, so the views stay valid
+  std::vector<detail::header_view> items;
   items.reserve(headers.size());
-  for (const auto& h : headers) items.emplace_back(lowercase(h.name), canonical_header_value(h.value));
-  std::stable_sort(items.begin(), items.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  canonical_headers_result out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0 && items[i].first == items[i - 1].first) {
-      out.canonical.pop_back();  // the '\n' of the previous line
-      out.canonical += ',';
-      out.canonical += items[i].second;
-      out.canonical += '\n';
-      continue;
-    }
-    if (!out.signed_headers.empty()) out.signed_headers += ';';
-    out.signed_headers += items[i].first;
-    out.canonical += items[i].first;
-    out.canonical += ':';
-    out.canonical += items[i].second;
-    out.canonical += '\n';
+  for (const auto& h : headers) {
+    const std::size_t name_at = text.size();
+    detail::lowercase_to(text, h.name);
+    const std::size_t value_at = text.size();
+    detail::canonical_header_value_to(text, h.value);
+    items.push_back({std::string_view(text.data() + name_at, value_at - name_at),
+                     std::string_view(text.data() + value_at, text.size() - value_at)});
   }
+  canonical_headers_result out;
+  out.canonical.reserve(total + 2 * headers.size());
+  detail::join_canonical_headers(items.data(), items.size(), out.canonical, out.signed_headers);
   return out;
 }
 

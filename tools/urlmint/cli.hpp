@@ -154,12 +154,16 @@ std::string resolve_region(const std::optional<std::string>& flag, const std::op
 
 /// Credentials the way the AWS CLI finds them (see providers in credentials_cli.cpp).
 urlmint::credentials resolve_credentials(const std::optional<std::string>& profile);
+/// The same chain behind a caching providers::provider, which refreshes temporary credentials
+/// before they expire (for commands that sign for a long time, such as --batch).
+urlmint::credentials_source resolve_credentials_source(const std::optional<std::string>& profile);
 
 /// Options every S3 command shares.
 struct s3_common {
   urlmint::s3::config config;
   std::optional<std::string> profile;
   urlmint::time_point now;
+  bool now_given = false;  ///< --now was given (else `now` is the clock at start-up)
   bool debug = false;
 };
 
@@ -174,7 +178,9 @@ inline s3_common parse_s3_common(args& a) {
   if (auto e = urlmint::providers::configured_endpoint("s3", a.value("--endpoint-url"), c.profile))
     c.config.endpoint_url = *e;
   if (auto s = a.value("--addressing-style")) c.config.style = urlmint::s3::parse_addressing_style(*s);
-  c.now = signing_time(a.value("--now"));
+  const auto now_text = a.value("--now");
+  c.now = signing_time(now_text);
+  c.now_given = now_text.has_value();
   c.debug = a.flag("--debug");
   if (!c.config.endpoint_url.empty()) (void)urlmint::s3::parse_endpoint(c.config.endpoint_url);
   return c;

@@ -56,9 +56,7 @@ std::string prompt_mfa_code(const std::string& serial) {
   return code;
 }
 
-}  // namespace
-
-urlmint::credentials resolve_credentials(const std::optional<std::string>& profile) {
+urlmint::providers::chain_options chain_for(const std::optional<std::string>& profile) {
   urlmint::providers::chain_options o;
   // The AWS CLI skips the environment keys only for --profile, not for AWS_PROFILE; the
   // caller merged the two, so a profile equal to AWS_PROFILE is taken as coming from it.
@@ -66,7 +64,17 @@ urlmint::credentials resolve_credentials(const std::optional<std::string>& profi
   if (profile && (!env_profile || *env_profile != *profile)) o.profile = profile;
   o.http = urlmint::providers::curl_transport();
   o.mfa_code = prompt_mfa_code;
-  return urlmint::providers::resolve_credentials(o, urlmint::clock::now()).creds;
+  return o;
+}
+
+}  // namespace
+
+urlmint::credentials resolve_credentials(const std::optional<std::string>& profile) {
+  return urlmint::providers::resolve_credentials(chain_for(profile), urlmint::clock::now()).creds;
+}
+
+urlmint::credentials_source resolve_credentials_source(const std::optional<std::string>& profile) {
+  return std::make_shared<urlmint::providers::provider>(chain_for(profile));
 }
 
 std::string redact_token(std::string text, std::string_view token) {

@@ -1,13 +1,15 @@
 // urlmint s3 presign: one presigned URL, or one per stdin line with --batch.
 
-#include <cstdio>   // std::fwrite, getline
-#include <cstdlib>  // std::free
-#include <memory>   // std::unique_ptr
+#include <cstdio>
+#include <memory>    // std::unique_ptr
+#include <cstring>   // std::memcpy
+#include <optional>
 #include <string>
 
 #include <urlmint/providers.hpp>
 #include <urlmint/s3_client.hpp>
 
+#include "batch.hpp"
 #include "cli.hpp"
 
 namespace urlmint_cli {
@@ -32,7 +34,10 @@ constexpr const char* presign_help =
     "  --query name=value     sign an extra query parameter, e.g. response-content-disposition=attachment\n"
     "  --profile P            credentials profile (default: AWS_PROFILE, then default)\n"
     "  --now YYYYMMDDTHHMMSSZ sign at this UTC time instead of the clock (reproducible output)\n"
-    "  --batch                read one key per line from stdin, print one URL per line, in order\n"
+    "  --batch                read one key per line from stdin, print one URL per line, in order;\n"
+    "                         each URL is signed at the clock's time (or --now) with the credentials\n"
+    "                         current then (temporary credentials are refreshed as they near expiry)\n"
+    "  --jobs N               with --batch: N threads (default: the CPUs this process may use)\n"
     "  --debug                print the canonical request and string to sign on stderr\n"
     "\n"
     "Credentials, as the AWS CLI finds them: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, web\n"
@@ -40,53 +45,57 @@ constexpr const char* presign_help =
     "container credentials, EC2 instance metadata (IMDSv2; AWS_EC2_METADATA_DISABLED=true skips it).\n"
     "A URL cannot outlive temporary credentials: a warning on stderr says when --expires-in exceeds them.\n";
 
-// Runs the batch: getline(3) and the URL buffer are reused and stdout is fully buffered, so
-// memory stays constant however many keys arrive and no line allocates.
-int run_batch(const urlmint::s3::signer& signer, const std::string& bucket, const urlmint::s3::presign_options& opts,
-              urlmint::time_point now) {
-  static char out_buffer[1 << 16];
-  std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
-  char* line = nullptr;
-  std::size_t capacity = 0;
-  long long line_number = 0;
-  ssize_t length;
-  int status = exit_ok;
-  std::string url;
-  long long first_blank = 0;  // a blank line is fine at the end of the input, not before a key
-  while ((length = ::getline(&line, &capacity, stdin)) >= 0) {
-    ++line_number;
-    std::string_view key(line, static_cast<std::size_t>(length));
-    if (!key.empty() && key.back() == '\n') key.remove_suffix(1);
-    if (!key.empty() && key.back() == '\r') key.remove_suffix(1);
-    if (key.empty()) {
-      if (first_blank == 0) first_blank = line_number;
-      continue;
+// One --batch worker: a presigner (bucket and options validated once, the timestamp
+// formatted once a second, the day's key kept) and the time of each URL: --now, else the
+// clock at that line.
+class presign_worker {
+ public:
+  presign_worker(const urlmint::s3::signer& signer, const std::string& bucket, const urlmint::s3::presign_options& opts,
+                 std::optional<urlmint::time_point> fixed_now)
+      : signer_(signer), bucket_(bucket), opts_(opts), fixed_now_(fixed_now) {
+    // Directory buckets (S3 Express sessions) are signed one URL at a time by the signer.
+    if (!urlmint::s3express::is_directory_bucket(bucket)) presigner_.emplace(signer, bucket, opts);
+  }
+  std::size_t need(std::string_view key) const noexcept {
+    return presigner_ ? presigner_->max_size(key) + 1 : 3 * key.size() + 8192;
+  }
+  long put(char* dst, std::size_t room, std::string_view key, long long) {
+    now_ = fixed_now_ ? *fixed_now_ : urlmint::clock::now();
+    std::error_code ec;
+    std::size_t n = 0;
+    if (presigner_) {
+      n = presigner_->write(dst, room - 1, key, now_, ec);
+      if (ec == urlmint::errc::too_large) return -1;  // the credentials rotated to a longer token
+    } else {
+      url_.clear();
+      signer_.presign_append(url_, bucket_, key, opts_, now_, ec);
+      if (!ec && url_.size() + 1 > room) return -1;
+      if (!ec) std::memcpy(dst, url_.data(), n = url_.size());
     }
-    if (first_blank != 0) {
-      std::fflush(stdout);
-      std::fprintf(stderr, "urlmint s3 presign: line %lld: the line is empty; give one key per line\n", first_blank);
-      status = exit_error;
-      break;
-    }
+    if (ec) return 0;
+    dst[n] = '\n';
+    return static_cast<long>(n + 1);
+  }
+  std::string failure(std::string_view key) {
     try {
-      url.clear();
-      signer.presign_append(url, bucket, key, opts, now);  // no allocation once `url` has grown
-      url.push_back('\n');
-      std::fwrite(url.data(), 1, url.size(), stdout);
+      std::string url;
+      if (presigner_) presigner_->append(url, key, now_);
+      else signer_.presign_append(url, bucket_, key, opts_, now_);
     } catch (const urlmint::error& e) {
-      std::fflush(stdout);
-      std::fprintf(stderr, "urlmint s3 presign: line %lld: %s\n", line_number, e.what());
-      status = exit_error;
-      break;
+      return e.what();
     }
+    return "cannot presign this key";
   }
-  std::free(line);
-  if (std::fflush(stdout) != 0) {
-    std::fprintf(stderr, "urlmint s3 presign: cannot write to stdout\n");
-    return exit_error;
-  }
-  return status;
-}
+
+ private:
+  const urlmint::s3::signer& signer_;
+  const std::string& bucket_;
+  const urlmint::s3::presign_options& opts_;
+  std::optional<urlmint::s3::presigner> presigner_;
+  std::optional<urlmint::time_point> fixed_now_;
+  urlmint::time_point now_;
+  std::string url_;
+};
 
 }  // namespace
 
@@ -103,6 +112,7 @@ int cmd_s3_presign(args& a) {
   for (const auto& h : a.values("--header")) opts.headers.push_back(parse_header_arg(h));
   for (const auto& q : a.values("--query")) opts.query.push_back(parse_pair_arg(q, "--query"));
   const bool batch = a.flag("--batch");
+  const auto jobs_text = a.value("--jobs");
   const auto positional = a.positionals();
   a.finish();
   if (positional.size() != 1) throw usage_error(batch ? "expected one s3://BUCKET" : "expected one s3://BUCKET/KEY");
@@ -110,21 +120,30 @@ int cmd_s3_presign(args& a) {
   const urlmint::s3::s3_uri uri = urlmint::s3::parse_s3_uri(positional[0]);
   if (batch && !uri.key.empty())
     throw usage_error("with --batch give only s3://BUCKET; keys come from stdin, one per line");
+  if (jobs_text && !batch) throw usage_error("--jobs needs --batch");
+  const unsigned jobs = batch ? parse_jobs(jobs_text) : 1;
 
+  // A provider, so a long --batch follows rotating temporary credentials (IMDS, ECS, STS).
   // A directory bucket's URLs are signed with an S3 Express session: the client makes the one
   // CreateSession call they need.
   std::unique_ptr<urlmint::s3::client> express;
   std::unique_ptr<urlmint::s3::signer> plain;
   if (urlmint::s3express::is_directory_bucket(uri.bucket))
-    express = std::make_unique<urlmint::s3::client>(resolve_credentials(common.profile), common.config);
+    express = std::make_unique<urlmint::s3::client>(resolve_credentials_source(common.profile), common.config);
   else
-    plain = std::make_unique<urlmint::s3::signer>(resolve_credentials(common.profile), common.config);
+    plain = std::make_unique<urlmint::s3::signer>(resolve_credentials_source(common.profile), common.config);
   const urlmint::s3::signer& signer = express ? express->signer() : *plain;
   const auto creds = signer.credentials_for(uri.bucket, common.now);
   // A URL cannot outlive the session token that signed it; say so rather than shorten it.
   if (auto w = urlmint::providers::presign_lifetime_warning(*creds, common.now, opts.expires_in))
     std::fprintf(stderr, "urlmint s3 presign: warning: %s\n", w->c_str());
-  if (batch) return run_batch(signer, uri.bucket, opts, common.now);
+  if (batch) {
+    // --now pins every URL's time (reproducible output); otherwise each URL gets the clock's.
+    const std::optional<urlmint::time_point> fixed_now =
+        common.now_given ? std::optional<urlmint::time_point>(common.now) : std::nullopt;
+    return run_batch("urlmint s3 presign", "key", jobs,
+                     [&] { return presign_worker(signer, uri.bucket, opts, fixed_now); });
+  }
 
   const std::string url = signer.presign(uri.bucket, uri.key, opts, common.now);
   if (common.debug)
