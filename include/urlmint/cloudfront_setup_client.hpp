@@ -25,10 +25,11 @@ namespace cloudfront {
 /// Sends setup's API calls. Not thread-safe (it owns curl connections); one per thread.
 class api_client {
  public:
-  /// `region` is the bucket's (S3 and STS are called there; CloudFront is global).
-  api_client(credentials creds, std::string region, service_endpoints endpoints, s3::client_options opts = {})
-      : creds_(creds),
-        region_(std::move(region)),
+  /// `region` is the bucket's (S3 and STS are called there; CloudFront is global). Each
+  /// attempt is signed with `creds` as they are at that moment (fixed keys or a rotating
+  /// provider, see credentials_source).
+  api_client(credentials_source creds, std::string region, service_endpoints endpoints, s3::client_options opts = {})
+      : region_(std::move(region)),
         endpoints_(std::move(endpoints)),
         s3_(std::move(creds), s3::config{region_, endpoints_.s3, s3::addressing_style::automatic}, opts),
         cloudfront_http_(opts.http),
@@ -44,7 +45,7 @@ class api_client {
       return s3_
           .execute(cloudfront_http_, std::string(operation),
                    [&](time_point now) {
-                     return cloudfront_request(creds_, method, resource, body, now, endpoints_.cloudfront, marker).request;
+                     return cloudfront_request(creds(now), method, resource, body, now, endpoints_.cloudfront, marker).request;
                    },
                    body.empty() ? s3::client::body_factory() : s3::client::memory_body(body))
           .body;
@@ -70,10 +71,10 @@ class api_client {
 
   /// The account of the credentials (STS GetCallerIdentity).
   std::string account_id() {
-    const api_request probe = get_caller_identity_request(creds_, endpoints_.sts, endpoints_.sts_region, clock::now());
+    const api_request probe = get_caller_identity_request(creds(clock::now()), endpoints_.sts, endpoints_.sts_region, clock::now());
     try {
       const auto resp = s3_.execute(sts_http_, "GetCallerIdentity", [&](time_point now) {
-        return get_caller_identity_request(creds_, endpoints_.sts, endpoints_.sts_region, now).request;
+        return get_caller_identity_request(creds(now), endpoints_.sts, endpoints_.sts_region, now).request;
       }, s3::client::memory_body(probe.body));
       return parse_caller_identity_account(resp.body);
     } catch (const s3::service_error& e) {
@@ -85,7 +86,7 @@ class api_client {
   std::optional<std::string> get_bucket_policy(const std::string& bucket) {
     try {
       return s3_.execute(s3_http_(), "GET s3://" + bucket + "?policy", [&](time_point now) {
-        return get_bucket_policy_request(creds_, s3_.configuration(), bucket, now).request;
+        return get_bucket_policy_request(creds(now), s3_.configuration(), bucket, now).request;
       }).body;
     } catch (const s3::service_error& e) {
       if (e.details().code == "NoSuchBucketPolicy") return std::nullopt;
@@ -95,9 +96,9 @@ class api_client {
 
   /// PutBucketPolicy.
   void put_bucket_policy(const std::string& bucket, const std::string& policy) {
-    const api_request probe = put_bucket_policy_request(creds_, s3_.configuration(), bucket, policy, clock::now());
+    const api_request probe = put_bucket_policy_request(creds(clock::now()), s3_.configuration(), bucket, policy, clock::now());
     s3_.execute(s3_http_(), "PUT s3://" + bucket + "?policy", [&](time_point now) {
-      return put_bucket_policy_request(creds_, s3_.configuration(), bucket, policy, now).request;
+      return put_bucket_policy_request(creds(now), s3_.configuration(), bucket, policy, now).request;
     }, s3::client::memory_body(probe.body));
   }
 
@@ -166,8 +167,12 @@ class api_client {
 
  private:
   curl::client& s3_http_() { return s3_http_conn_; }
+  const credentials& creds(time_point now) {
+    held_ = s3_.signer().credentials_at(now);
+    return *held_;
+  }
 
-  credentials creds_;
+  std::shared_ptr<const credentials> held_;  // the credentials of the attempt being signed
   std::string region_;
   service_endpoints endpoints_;
   s3::client s3_;
