@@ -19,41 +19,18 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from credential_test_support import Checks, botocore_key, key_of  # noqa: E402
 from fake_metadata_server import SECRET, SESSION_TOKEN, FakeMetadataServer  # noqa: E402
 
 CLI = sys.argv[1]
 FILE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-failures = []
-passed = 0
+check = Checks("credentials_cli_test")
 
 try:
     import botocore.session  # noqa: F401
     HAVE_BOTOCORE = True
 except ImportError:
     HAVE_BOTOCORE = False
-
-BOTOCORE_KEY = r"""
-import sys, botocore.session
-try:
-    c = botocore.session.Session(profile=sys.argv[1] or None).get_credentials()
-    print(c.get_frozen_credentials().access_key if c else "NONE")
-except Exception as e:
-    print("ERROR " + type(e).__name__)
-"""
-
-
-def check(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
-
-
-def key_of(url):
-    q = urllib.parse.parse_qs(urllib.parse.urlsplit(url.strip()).query)
-    return q.get("X-Amz-Credential", [""])[0].split("/")[0]
-
 
 def closed_port():
     s = socket.socket()
@@ -132,12 +109,6 @@ def no_secrets(r):
     out = r.stdout + r.stderr
     return FILE_SECRET not in out and SECRET not in out and "FAKE-IMDS-TOKEN" not in out and \
         "fake-jwt-token" not in r.stderr and SESSION_TOKEN not in r.stderr
-
-
-def botocore_key(env, profile):
-    r = subprocess.run([sys.executable, "-c", BOTOCORE_KEY, profile or ""], env=env, capture_output=True, text=True,
-                       timeout=60)
-    return r.stdout.strip()
 
 
 def expect_key(name, env, key, profile=None, extra=(), host=None):
@@ -271,8 +242,4 @@ with FakeMetadataServer() as fake:
                  "(AWS_WEB_IDENTITY_TOKEN_FILE is not set), profile 'default' (not in ")
 
 tmp.cleanup()
-print(f"credentials_cli_test: {passed} passed, {len(failures)} failed"
-      + ("" if HAVE_BOTOCORE else " (botocore not installed: no differential checks)"))
-for f in failures:
-    print("FAILED", f)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish("" if HAVE_BOTOCORE else " (botocore not installed: no differential checks)"))

@@ -14,11 +14,13 @@ import sys
 import tempfile
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from credential_test_support import Checks, clean_env  # noqa: E402
+
 CLI = sys.argv[1]
 NOW_FLAG = "20260301T123456Z"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-failures = []
-passed = 0
+check = Checks("endpoint_settings_botocore")
 
 BOTOCORE = r"""
 import datetime, sys
@@ -36,20 +38,14 @@ except Exception as e:
     print("ERROR " + type(e).__name__)
 """
 
-STS = r"""
+RULES = r"""
 import sys, botocore.session
 s = botocore.session.Session()
-for region in sys.argv[1:]:
-    print(region, s.create_client("sts", region_name=region).meta.endpoint_url)
+service, operation = sys.argv[1], sys.argv[2]
+for region in sys.argv[3:]:
+    c = s.create_client(service, region_name=region, aws_access_key_id="a", aws_secret_access_key="b")
+    print(region, c._ruleset_resolver.construct_endpoint(c.meta.service_model.operation_model(operation), {}, {}).url)
 """
-
-
-def check(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
 
 
 def same_url(a, b):
@@ -96,8 +92,7 @@ sts =
 with open(CREDS, "w") as f:
     f.write("[from-creds-file]\nendpoint_url = http://127.0.0.1:9006\n")
 
-BASE = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-BASE.update(HOME=d, AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=CONFIG, AWS_SHARED_CREDENTIALS_FILE=CREDS)
+BASE = clean_env(HOME=d, AWS_CONFIG_FILE=CONFIG, AWS_SHARED_CREDENTIALS_FILE=CREDS)
 
 # (name, extra environment, profile, --endpoint-url, addressing style, the host urlmint must use)
 CASES = [
@@ -174,15 +169,32 @@ EXPECTED_STS = {
 }
 for mode in ("regional", "legacy"):
     regions = sorted({r for m, r in EXPECTED_STS if m == mode})
-    b = subprocess.run([sys.executable, "-c", STS] + regions, env=dict(BASE, AWS_STS_REGIONAL_ENDPOINTS=mode),
+    b = subprocess.run([sys.executable, "-c", RULES, "sts", "AssumeRole"] + regions,
+                       env=dict(BASE, AWS_STS_REGIONAL_ENDPOINTS=mode),
                        capture_output=True, text=True, timeout=60)
     got = dict(line.split() for line in b.stdout.splitlines())
     for region in regions:
         check(f"botocore's STS endpoint for {mode} {region}", got.get(region) == EXPECTED_STS[(mode, region)],
               f"{got.get(region)!r} {b.stderr[-200:]}")
 
+# The SSO portal, SSO-OIDC and Sign-In hosts urlmint uses (sso.hpp, aws_login.hpp), asked of botocore's
+# endpoint rules for the operation urlmint calls.
+OPERATIONS = {"sso": "GetRoleCredentials", "sso-oidc": "CreateToken", "signin": "CreateOAuth2Token"}
+EXPECTED_HOSTS = {
+    "sso": {"eu-west-1": "https://portal.sso.eu-west-1.amazonaws.com",
+            "cn-north-1": "https://portal.sso.cn-north-1.amazonaws.com.cn"},
+    "sso-oidc": {"eu-west-1": "https://oidc.eu-west-1.amazonaws.com",
+                 "cn-north-1": "https://oidc.cn-north-1.amazonaws.com.cn"},
+    "signin": {"eu-west-1": "https://eu-west-1.signin.aws.amazon.com",
+               "cn-north-1": "https://cn-north-1.signin.amazonaws.cn",
+               "us-gov-west-1": "https://us-gov-west-1.signin.amazonaws-us-gov.com"},
+}
+for service, table in EXPECTED_HOSTS.items():
+    b = subprocess.run([sys.executable, "-c", RULES, service, OPERATIONS[service]] + sorted(table), env=BASE,
+                       capture_output=True, text=True, timeout=60)
+    got = dict(line.split() for line in b.stdout.splitlines())
+    for region, url in table.items():
+        check(f"botocore's {service} endpoint for {region}", got.get(region) == url, f"{got.get(region)!r} {b.stderr[-200:]}")
+
 tmp.cleanup()
-print(f"endpoint_settings_test: {passed} passed, {len(failures)} failed")
-for f in failures:
-    print("FAILED", f)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish())

@@ -32,7 +32,39 @@ def iso(seconds_from_now):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class FakeMetadataServer:
+class LoopbackFake:
+    """Serving, stopping and `with` for the loopback fakes: start() binds 127.0.0.1 on a free port."""
+
+    _httpd = None
+
+    @property
+    def port(self):
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def serve(self, handler_class):
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class FakeMetadataServer(LoopbackFake):
     def __init__(self):
         self.expires_in = 3600          # seconds until the credentials handed out expire
         self.ecs_token = None           # required Authorization value for /ecs/, or None
@@ -47,16 +79,6 @@ class FakeMetadataServer:
         self.requests = []              # (method, path, {lowercase header: value}, body)
         self._tokens = set()
         self._lock = threading.Lock()
-        self._httpd = None
-        self._thread = None
-
-    @property
-    def port(self):
-        return self._httpd.server_address[1]
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.port}"
 
     def start(self):
         server = self
@@ -193,23 +215,7 @@ class FakeMetadataServer:
                        "</AssumeRoleWithWebIdentityResponse>")
                 self._send(200, xml, "text/xml")
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+        return self.serve(Handler)
 
 
 if __name__ == "__main__":

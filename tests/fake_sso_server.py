@@ -17,7 +17,9 @@ import json
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from fake_metadata_server import LoopbackFake
 
 SSO_SECRET = "FAKE/SSO/SECRET/wJalrXUtnFEMIK7MDENGbPxRfi"
 SSO_SESSION_TOKEN = "FAKE-SSO-SESSION-TOKEN-never-print-me"
@@ -29,7 +31,7 @@ def b64url_decode(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class FakeSsoServer:
+class FakeSsoServer(LoopbackFake):
     def __init__(self):
         self.access_tokens = {"sso-access-token-1"}   # bearer tokens the portal accepts
         self.roles = {("123456789012", "ReadOnly")}   # (account id, role name) it hands out
@@ -42,11 +44,6 @@ class FakeSsoServer:
         self.login_expires_in = 900
         self.requests = []                              # (method, path, {lowercase header: value}, body)
         self._lock = threading.Lock()
-        self._httpd = None
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
     def calls(self, path_prefix):
         with self._lock:
@@ -166,19 +163,4 @@ class FakeSsoServer:
                                  "tokenType": "aws_sigv4", "expiresIn": server.login_expires_in,
                                  "refreshToken": new_refresh})
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+        return self.serve(Handler)

@@ -9,7 +9,6 @@ botocore's LoginProvider needs awscrt for the key; this test gives it a small st
 refresh, what to send and how the cache file is rewritten. Nothing here contacts anything but
 127.0.0.1.
 """
-import datetime
 import hashlib
 import json
 import os
@@ -19,18 +18,17 @@ import stat
 import subprocess
 import sys
 import tempfile
-import urllib.parse
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from credential_test_support import Checks, clean_env, iso, key_of, query  # noqa: E402
 from fake_sso_server import LOGIN_SECRET, LOGIN_SESSION_TOKEN, FakeSsoServer  # noqa: E402
 
 CLI = sys.argv[1]
 OLD_SECRET = "OLD/LOGIN/SECRET/wJalrXUtnFEMIK7MDENGbPxRf"
-failures = []
-passed = 0
+check = Checks("login_cli_test")
 
 BOTOCORE = r"""
 import sys, botocore.credentials, botocore.session
@@ -63,19 +61,6 @@ except Exception as e:
 """
 
 
-def check(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
-
-
-def iso(seconds_from_now):
-    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds_from_now)
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 KEY_PEM = ec.generate_private_key(ec.SECP256R1()).private_bytes(
     serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()).decode()
 
@@ -103,9 +88,7 @@ def write_token(home, expires_in, refresh="login-refresh-1"):
 
 
 def environment(home, fake):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(HOME=home, AWS_EC2_METADATA_DISABLED="true", AWS_ENDPOINT_URL_SIGNIN=fake.url)
-    return env
+    return clean_env(HOME=home, AWS_ENDPOINT_URL_SIGNIN=fake.url)
 
 
 def presign(env):
@@ -116,11 +99,6 @@ def presign(env):
 def botocore(env):
     return subprocess.run([sys.executable, "-c", BOTOCORE, "me"], env=env, capture_output=True, text=True,
                           timeout=60).stdout.strip()
-
-
-def key_of(url):
-    q = urllib.parse.parse_qs(urllib.parse.urlsplit(url.strip()).query)
-    return q.get("X-Amz-Credential", [""])[0].split("/")[0]
 
 
 def no_secrets(r):
@@ -149,7 +127,7 @@ with FakeSsoServer() as fake:
     calls = fake.calls("/v1/token")
     check("a session with 2 minutes left is refreshed (the fake verified the DPoP proof)", r.returncode == 0 and
           key_of(r.stdout) == "ASIAFAKELOGIN" and len(calls) == 1 and no_secrets(r), f"{r.stderr!r} {calls!r}")
-    q = urllib.parse.parse_qs(urllib.parse.urlsplit(r.stdout.strip()).query)
+    q = query(r.stdout)
     check("the URL carries the refreshed session token", q.get("X-Amz-Security-Token") == [LOGIN_SESSION_TOKEN])
     if calls:
         check("CreateOAuth2Token: refresh_token grant with the cached client id",
@@ -166,9 +144,8 @@ with FakeSsoServer() as fake:
     r = presign(environment(mine, fake))
     check("the next run uses the refreshed file (15 minutes left: no call)", r.returncode == 0 and
           key_of(r.stdout) == "ASIAFAKELOGIN" and len(fake.calls("/v1/token")) == 2, r.stderr)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="ASIAFAKELOGIN", AWS_SECRET_ACCESS_KEY=LOGIN_SECRET,
-               AWS_SESSION_TOKEN=LOGIN_SESSION_TOKEN, AWS_EC2_METADATA_DISABLED="true")
+    env = clean_env(AWS_ACCESS_KEY_ID="ASIAFAKELOGIN", AWS_SECRET_ACCESS_KEY=LOGIN_SECRET,
+                    AWS_SESSION_TOKEN=LOGIN_SESSION_TOKEN)
     v = subprocess.run([CLI, "s3", "verify", r.stdout.strip(), "--region", "us-west-2"], env=env, capture_output=True,
                        text=True, timeout=60)
     check("the URL verifies with the refreshed secret", v.returncode == 0, v.stderr)
@@ -188,7 +165,4 @@ with FakeSsoServer() as fake:
 
 for h in homes:
     shutil.rmtree(h, ignore_errors=True)
-print(f"login_cli_test: {passed} passed, {len(failures)} failed")
-for f in failures:
-    print("FAILED", f)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish())

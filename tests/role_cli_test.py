@@ -23,13 +23,13 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from credential_test_support import Checks, clean_env, key_of  # noqa: E402
 from fake_metadata_server import SECRET, SESSION_TOKEN, FakeMetadataServer  # noqa: E402
 
 CLI = sys.argv[1]
 FILE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SERIAL = "arn:aws:iam::123456789012:mfa/me"
-failures = []
-passed = 0
+check = Checks("role_cli_test")
 
 # botocore as the AWS CLI sets it up (awscli/customizations/assumerole.py).
 BOTOCORE = r"""
@@ -44,19 +44,6 @@ try:
 except Exception as e:
     print("ERROR " + type(e).__name__ + " " + str(e).replace("\n", " "))
 """
-
-
-def check(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
-
-
-def key_of(url):
-    q = urllib.parse.parse_qs(urllib.parse.urlsplit(url.strip()).query)
-    return q.get("X-Amz-Credential", [""])[0].split("/")[0]
 
 
 def cache_key(args):
@@ -98,11 +85,8 @@ with open(WEB_TOKEN, "w") as f:
 
 
 def environment(fake, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(HOME=home, AWS_EC2_METADATA_DISABLED="true", AWS_ENDPOINT_URL_STS=fake.url, AWS_REGION="us-east-1",
-               AWS_DEFAULT_REGION="us-east-1")
-    env.update(extra)
-    return env
+    return clean_env(HOME=home, AWS_ENDPOINT_URL_STS=fake.url, AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1",
+                     **extra)
 
 
 def presign(env, profile=None, **kw):
@@ -238,7 +222,4 @@ with FakeMetadataServer() as fake:
               SESSION_TOKEN not in r.stderr)
 
 shutil.rmtree(home, ignore_errors=True)
-print(f"role_cli_test: {passed} passed, {len(failures)} failed")
-for f in failures:
-    print("FAILED", f)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish())

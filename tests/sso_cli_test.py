@@ -18,38 +18,14 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from credential_test_support import Checks, botocore_key, clean_env, iso, query  # noqa: E402
 from fake_sso_server import SSO_SECRET, SSO_SESSION_TOKEN, FakeSsoServer  # noqa: E402
 
 CLI = sys.argv[1]
 START_URL = "https://corp.awsapps.com/start"
-failures = []
-passed = 0
-
-BOTOCORE_KEY = r"""
-import sys, botocore.session
-try:
-    c = botocore.session.Session(profile=sys.argv[1]).get_credentials()
-    print(c.get_frozen_credentials().access_key if c else "NONE")
-except Exception as e:
-    print("ERROR " + type(e).__name__)
-"""
-
-
-def check(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(f"{name}: {detail}")
-
-
-def iso(seconds_from_now):
-    t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds_from_now)
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+check = Checks("sso_cli_test")
 
 
 CONFIG = f"""[profile dev]
@@ -99,20 +75,12 @@ def session_token(expires_in, refresh=True, access="sso-access-token-1"):
 
 
 def environment(home, fake):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(HOME=home, AWS_EC2_METADATA_DISABLED="true", AWS_ENDPOINT_URL_SSO=fake.url,
-               AWS_ENDPOINT_URL_SSO_OIDC=fake.url)
-    return env
+    return clean_env(HOME=home, AWS_ENDPOINT_URL_SSO=fake.url, AWS_ENDPOINT_URL_SSO_OIDC=fake.url)
 
 
 def presign(env, profile):
     return subprocess.run([CLI, "s3", "presign", "s3://examplebucket/k", "--expires-in", "600", "--profile", profile],
                           env=env, capture_output=True, text=True, timeout=60)
-
-
-def botocore_key(env, profile):
-    return subprocess.run([sys.executable, "-c", BOTOCORE_KEY, profile], env=env, capture_output=True, text=True,
-                          timeout=60).stdout.strip()
 
 
 def no_secrets(r):
@@ -123,13 +91,11 @@ def no_secrets(r):
 
 def signed_by_portal(name, r):
     url = r.stdout.strip()
-    q = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    q = query(url)
     check(name + ": key and token are the portal's", r.returncode == 0 and
           q.get("X-Amz-Credential", [""])[0].startswith("ASIAFAKESSO/") and
           q.get("X-Amz-Security-Token") == [SSO_SESSION_TOKEN] and no_secrets(r), f"{r.returncode} {r.stderr!r}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="ASIAFAKESSO", AWS_SECRET_ACCESS_KEY=SSO_SECRET, AWS_SESSION_TOKEN=SSO_SESSION_TOKEN,
-               AWS_EC2_METADATA_DISABLED="true")
+    env = clean_env(AWS_ACCESS_KEY_ID="ASIAFAKESSO", AWS_SECRET_ACCESS_KEY=SSO_SECRET, AWS_SESSION_TOKEN=SSO_SESSION_TOKEN)
     region = (q.get("X-Amz-Credential", [""])[0].split("/") + ["", "", ""])[2]
     v = subprocess.run([CLI, "s3", "verify", url, "--region", region] if url else ["false"], env=env,
                        capture_output=True, text=True, timeout=60)
@@ -226,7 +192,4 @@ with FakeSsoServer() as fake:
 
 for h in homes:
     shutil.rmtree(h, ignore_errors=True)
-print(f"sso_cli_test: {passed} passed, {len(failures)} failed")
-for f in failures:
-    print("FAILED", f)
-sys.exit(1 if failures else 0)
+sys.exit(check.finish())
