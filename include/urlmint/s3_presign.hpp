@@ -187,6 +187,18 @@ class presign_target {
       ec = make_error_code(errc::invalid_argument);
       return false;
     }
+    // What sigv4::compute refuses: headers that would not be one line on the wire, a control
+    // character in the path.
+    for (const auto& h : opts.headers)
+      if (!sigv4::is_token(h.name) || !sigv4::is_field_value(h.value)) {
+        ec = make_error_code(errc::invalid_argument);
+        return false;
+      }
+    for (char c : plan.base_path)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        ec = make_error_code(errc::invalid_argument);
+        return false;
+      }
     plan_ = &plan;
 
     // An upper bound of all the text below, so the arena is sized once and views into it stay.
@@ -473,8 +485,7 @@ class presign_target {
 [[noreturn]] inline void throw_presign_error(const credentials& creds, const config& cfg, std::string_view bucket,
                                              std::string_view key, const presign_options& opts, time_point now) {
   const presign_inputs in = make_presign_inputs(cfg, bucket, key, opts, now);
-  validate(creds);
-  sigv4::validate(in.params);
+  (void)sigv4::compute(in.request, creds, in.params);  // every check, in the general steps' order
   throw error(errc::invalid_argument, "s3: cannot presign s3://" + std::string(bucket) + "/" + std::string(key));
 }
 
