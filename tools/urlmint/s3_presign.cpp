@@ -41,8 +41,10 @@ constexpr const char* presign_help =
     "  --debug                print the canonical request and string to sign on stderr\n"
     "\n"
     "Credentials, as the AWS CLI finds them: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, web\n"
-    "identity (AWS_WEB_IDENTITY_TOKEN_FILE), ~/.aws/credentials and ~/.aws/config (credential_process), ECS\n"
-    "container credentials, EC2 instance metadata (IMDSv2; AWS_EC2_METADATA_DISABLED=true skips it).\n"
+    "identity (AWS_WEB_IDENTITY_TOKEN_FILE), ~/.aws/credentials and ~/.aws/config (assume role, with MFA asked on\n"
+    "the terminal; IAM Identity Center after 'aws sso login'; 'aws login' sessions; credential_process), ECS\n"
+    "container credentials, EC2 instance metadata (IMDSv2; AWS_EC2_METADATA_DISABLED=true skips it). Assumed\n"
+    "roles are shared with the AWS CLI through ~/.aws/cli/cache.\n"
     "A URL cannot outlive temporary credentials: a warning on stderr says when --expires-in exceeds them.\n";
 
 // One --batch worker: a presigner (bucket and options validated once, the timestamp
