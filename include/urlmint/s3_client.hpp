@@ -614,111 +614,7 @@ class client {
   /// `next_part` supplies (up to min(max_parallel_parts, max_parts) at once, each retried),
   /// complete; abort on any failure. `total` (0: unknown) is only for progress.
   put_result put_parts(std::string_view bucket, std::string_view key, const put_options& opts, std::uint64_t total,
-                       std::size_t max_parts, const part_supplier& next_part) {
-    const std::string op = operation("PUT", bucket, key) + " (multipart)";
-    const auto created = execute(http_, op, [&](time_point now) {
-      return multipart::sign_create(*signer_.credentials_for(bucket, now), configuration(), bucket, key, opts, now);
-    }, memory_body(""));
-    const std::string upload_id = multipart::parse_upload_id(created.body);
-
-    std::vector<multipart::completed_part> done;  // by part number - 1
-    std::vector<std::uint64_t> part_sizes;
-    std::atomic<bool> failed{false};
-    std::exception_ptr first_failure;
-    std::mutex mutex;  // guards first_failure and progress
-    std::uint64_t finished_bytes = 0;
-    const unsigned workers = static_cast<unsigned>(
-        std::max<std::size_t>(1, std::min<std::size_t>(std::max(1u, opts_.max_parallel_parts), max_parts)));
-    std::vector<std::uint64_t> in_flight(workers, 0);
-    std::vector<std::uint64_t> part_crcs;  // CRC64NVME of each part, for the full-object value
-
-    const auto work = [&](unsigned worker) {
-      try {
-        curl::client http(opts_.http);
-        std::string data;
-        for (;;) {
-          if (failed) return;
-          const int part_number = next_part(data);
-          if (part_number == 0 || failed) return;
-          const std::string hash = payload_hash_of(data);
-          const auto integrity = integrity_header(bucket, opts, data);
-          curl::progress_callback progress;
-          if (opts_.progress)
-            progress = [&, worker](std::uint64_t sent, std::uint64_t) {
-              std::lock_guard<std::mutex> lock(mutex);
-              in_flight[worker] = sent;
-              std::uint64_t sent_so_far = finished_bytes;
-              for (auto b : in_flight) sent_so_far += b;
-              opts_.progress(total == 0 ? sent_so_far : std::min(sent_so_far, total), total);
-              return !failed;
-            };
-          const auto resp = execute(http, op + " part " + std::to_string(part_number), [&](time_point now) {
-            return multipart::sign_upload_part(*signer_.credentials_for(bucket, now), configuration(), bucket, key,
-                                               upload_id, part_number, hash,
-                                               integrity ? std::vector<sigv4::header>{*integrity}
-                                                         : std::vector<sigv4::header>{},
-                                               now);
-          }, memory_body(data), progress);
-          const auto etag = resp.header("etag");
-          if (!etag || etag->empty())
-            throw error(errc::service, "s3: " + op + ": part " + std::to_string(part_number) +
-                                           " was stored but the server sent no ETag; the server is not S3-compatible");
-          const std::uint64_t crc = opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme
-                                        ? checksums::crc64nvme(0, data.data(), data.size())
-                                        : 0;
-          std::lock_guard<std::mutex> lock(mutex);
-          const auto i = static_cast<std::size_t>(part_number - 1);
-          if (done.size() <= i) {
-            done.resize(i + 1);
-            part_sizes.resize(i + 1);
-            part_crcs.resize(i + 1);
-          }
-          done[i] = {part_number, *etag, opts.checksum ? integrity->value : std::string()};
-          part_sizes[i] = data.size();
-          part_crcs[i] = crc;
-          finished_bytes += data.size();
-          in_flight[worker] = 0;
-        }
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (!first_failure) first_failure = std::current_exception();
-        failed = true;
-      }
-    };
-    std::vector<std::thread> threads;
-    for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
-    work(0);
-    for (auto& t : threads) t.join();
-
-    try {
-      if (first_failure) std::rethrow_exception(first_failure);
-      const std::string body = multipart::complete_body(done, opts.checksum);
-      std::vector<sigv4::header> complete_headers = condition_headers(opts);
-      if (opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme) {
-        // S3's FULL_OBJECT type: the CRC of the whole object, combined from the parts' CRCs.
-        std::uint64_t whole = part_crcs[0];
-        for (std::size_t i = 1; i < done.size(); ++i)
-          whole = checksums::crc_combine(*opts.checksum, whole, part_crcs[i], part_sizes[i]);
-        complete_headers.push_back({std::string(checksums::info(*opts.checksum).header),
-                                    base64_encode(checksums::crc_digest(*opts.checksum, whole))});
-        complete_headers.push_back({"x-amz-checksum-type", "FULL_OBJECT"});
-      }
-      const auto resp = execute(http_, op, [&](time_point now) {
-        return multipart::sign_complete(*signer_.credentials_for(bucket, now), configuration(), bucket, key, upload_id, body,
-                                        complete_headers, now);
-      }, memory_body(body));
-      if (multipart::complete_result_is_error(resp.body))
-        throw make_service_error(parse_error_response(resp.status, resp.headers, resp.body), op, configuration());
-      put_result result;
-      result.multipart = true;
-      result.parts = static_cast<int>(done.size());
-      result.etag = multipart::xml_element_text(resp.body, "ETag").value_or("");
-      return result;
-    } catch (...) {
-      abort_quietly(bucket, key, upload_id);
-      throw;
-    }
-  }
+                       std::size_t max_parts, const part_supplier& next_part);
 
   /// AbortMultipartUpload, ignoring failures (used to clean up after another error).
   void abort_quietly(std::string_view bucket, std::string_view key, const std::string& upload_id) noexcept {
@@ -801,6 +697,16 @@ class client {
   s3::signer signer_;
   client_options opts_;
   curl::client http_;
+  // Connections of the parallel workers (parts, ranges), kept across transfers so the next
+  // transfer of this client reuses them (keep-alive) instead of connecting afresh.
+  std::vector<std::unique_ptr<curl::client>> worker_http_;
+
+  // Worker `w`'s connection (0 is this client's own); makes them up to `count` first, on the
+  // calling thread, before the workers start.
+  curl::client& worker_http(unsigned w) { return w == 0 ? http_ : *worker_http_[w - 1]; }
+  void prepare_workers(unsigned count) {
+    while (worker_http_.size() + 1 < count) worker_http_.push_back(std::make_unique<curl::client>(opts_.http));
+  }
 };
 
 }  // namespace s3

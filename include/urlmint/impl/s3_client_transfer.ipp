@@ -1,8 +1,9 @@
 #ifndef URLMINT_IMPL_S3_CLIENT_TRANSFER_IPP
 #define URLMINT_IMPL_S3_CLIENT_TRANSFER_IPP
 
-// s3::client's verified downloads and stream uploads (issue 11), kept out of s3_client.hpp so
-// that header stays readable: included at its end.
+// s3::client's transfer engines, kept out of s3_client.hpp so that header stays readable:
+// verified downloads, parallel ranged downloads, the multipart upload loop and stream uploads
+// (issues 11 and 17). Included at its end.
 
 #include "../s3_client.hpp"
 
@@ -222,11 +223,9 @@ inline curl::response client::download_file(std::string_view bucket, std::string
   std::atomic<bool> failed{false};
   std::exception_ptr first_failure;
   std::mutex mutex;
-  const auto work = [&](curl::client* shared) {
+  const auto work = [&](unsigned worker) {
     try {
-      std::optional<curl::client> own;
-      if (shared == nullptr) own.emplace(opts_.http);
-      curl::client& http = shared != nullptr ? *shared : *own;
+      curl::client& http = worker_http(worker);
       for (;;) {
         const std::size_t i = next.fetch_add(1);
         if (i >= ranges.size() || failed) return;
@@ -243,9 +242,10 @@ inline curl::response client::download_file(std::string_view bucket, std::string
   };
   const unsigned workers = static_cast<unsigned>(
       std::max<std::size_t>(1, std::min<std::size_t>(std::max(1u, opts_.max_parallel_parts), ranges.size())));
+  prepare_workers(workers);
   std::vector<std::thread> threads;
-  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, nullptr);
-  work(&http_);
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
   for (auto& t : threads) t.join();
   if (first_failure) std::rethrow_exception(first_failure);
   // The whole, verified: its size is Content-Range's by construction; a digest of the whole
@@ -272,6 +272,114 @@ inline curl::response client::download_file(std::string_view bucket, std::string
                                      [](const sigv4::header& h) { return ascii_iequals(h.name, "content-range"); }),
                       first.headers.end());
   return first;
+}
+
+inline put_result client::put_parts(std::string_view bucket, std::string_view key, const put_options& opts,
+                                 std::uint64_t total, std::size_t max_parts, const part_supplier& next_part) {
+  const std::string op = operation("PUT", bucket, key) + " (multipart)";
+  const auto created = execute(http_, op, [&](time_point now) {
+    return multipart::sign_create(*signer_.credentials_for(bucket, now), configuration(), bucket, key, opts, now);
+  }, memory_body(""));
+  const std::string upload_id = multipart::parse_upload_id(created.body);
+
+  std::vector<multipart::completed_part> done;  // by part number - 1
+  std::vector<std::uint64_t> part_sizes;
+  std::atomic<bool> failed{false};
+  std::exception_ptr first_failure;
+  std::mutex mutex;  // guards first_failure and progress
+  std::uint64_t finished_bytes = 0;
+  const unsigned workers = static_cast<unsigned>(
+      std::max<std::size_t>(1, std::min<std::size_t>(std::max(1u, opts_.max_parallel_parts), max_parts)));
+  std::vector<std::uint64_t> in_flight(workers, 0);
+  std::vector<std::uint64_t> part_crcs;  // CRC64NVME of each part, for the full-object value
+
+  const auto work = [&](unsigned worker) {
+    try {
+      curl::client& http = worker_http(worker);
+      std::string data;
+      for (;;) {
+        if (failed) return;
+        const int part_number = next_part(data);
+        if (part_number == 0 || failed) return;
+        const std::string hash = payload_hash_of(data);
+        const auto integrity = integrity_header(bucket, opts, data);
+        curl::progress_callback progress;
+        if (opts_.progress)
+          progress = [&, worker](std::uint64_t sent, std::uint64_t) {
+            std::lock_guard<std::mutex> lock(mutex);
+            in_flight[worker] = sent;
+            std::uint64_t sent_so_far = finished_bytes;
+            for (auto b : in_flight) sent_so_far += b;
+            opts_.progress(total == 0 ? sent_so_far : std::min(sent_so_far, total), total);
+            return !failed;
+          };
+        const auto resp = execute(http, op + " part " + std::to_string(part_number), [&](time_point now) {
+          return multipart::sign_upload_part(*signer_.credentials_for(bucket, now), configuration(), bucket, key,
+                                             upload_id, part_number, hash,
+                                             integrity ? std::vector<sigv4::header>{*integrity}
+                                                       : std::vector<sigv4::header>{},
+                                             now);
+        }, memory_body(data), progress);
+        const auto etag = resp.header("etag");
+        if (!etag || etag->empty())
+          throw error(errc::service, "s3: " + op + ": part " + std::to_string(part_number) +
+                                         " was stored but the server sent no ETag; the server is not S3-compatible");
+        const std::uint64_t crc = opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme
+                                      ? checksums::crc64nvme(0, data.data(), data.size())
+                                      : 0;
+        std::lock_guard<std::mutex> lock(mutex);
+        const auto i = static_cast<std::size_t>(part_number - 1);
+        if (done.size() <= i) {
+          done.resize(i + 1);
+          part_sizes.resize(i + 1);
+          part_crcs.resize(i + 1);
+        }
+        done[i] = {part_number, *etag, opts.checksum ? integrity->value : std::string()};
+        part_sizes[i] = data.size();
+        part_crcs[i] = crc;
+        finished_bytes += data.size();
+        in_flight[worker] = 0;
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!first_failure) first_failure = std::current_exception();
+      failed = true;
+    }
+  };
+  prepare_workers(workers);
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+
+  try {
+    if (first_failure) std::rethrow_exception(first_failure);
+    const std::string body = multipart::complete_body(done, opts.checksum);
+    std::vector<sigv4::header> complete_headers = condition_headers(opts);
+    if (opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme) {
+      // S3's FULL_OBJECT type: the CRC of the whole object, combined from the parts' CRCs.
+      std::uint64_t whole = part_crcs[0];
+      for (std::size_t i = 1; i < done.size(); ++i)
+        whole = checksums::crc_combine(*opts.checksum, whole, part_crcs[i], part_sizes[i]);
+      complete_headers.push_back({std::string(checksums::info(*opts.checksum).header),
+                                  base64_encode(checksums::crc_digest(*opts.checksum, whole))});
+      complete_headers.push_back({"x-amz-checksum-type", "FULL_OBJECT"});
+    }
+    const auto resp = execute(http_, op, [&](time_point now) {
+      return multipart::sign_complete(*signer_.credentials_for(bucket, now), configuration(), bucket, key, upload_id, body,
+                                      complete_headers, now);
+    }, memory_body(body));
+    if (multipart::complete_result_is_error(resp.body))
+      throw make_service_error(parse_error_response(resp.status, resp.headers, resp.body), op, configuration());
+    put_result result;
+    result.multipart = true;
+    result.parts = static_cast<int>(done.size());
+    result.etag = multipart::xml_element_text(resp.body, "ETag").value_or("");
+    return result;
+  } catch (...) {
+    abort_quietly(bucket, key, upload_id);
+    throw;
+  }
 }
 
 inline put_result client::put_object(std::string_view bucket, std::string_view key, const stream_reader& read,
