@@ -49,6 +49,7 @@ def main():
     ap.add_argument("--cxx", default=os.environ.get("CXX", "g++"))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--root", default=ROOT, help="the urlmint checkout whose include/ is measured")
     a = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as work:
@@ -62,7 +63,7 @@ def main():
         for i, (name, code, flags) in enumerate(cases):
             src = os.path.join(work, f"tu{i}.cpp")
             open(src, "w").write(code)
-            cmd = [a.cxx, "-std=c++17", "-O2", "-c", "-I", os.path.join(ROOT, "include"), *flags, src, "-o",
+            cmd = [a.cxx, "-std=c++17", "-O2", "-c", "-I", os.path.join(a.root, "include"), *flags, src, "-o",
                    os.path.join(work, f"tu{i}.o")]
             times = [cpu_seconds(cmd) for _ in range(a.runs)]
             rows.append((name, statistics.median(times)))
