@@ -181,8 +181,13 @@ expect_error("presign key of 1024 two-byte characters", ["s3", "presign", "s3://
 expect_error("presign key invalid UTF-8", [b"s3", b"presign", b"s3://examplebucket/\xff\xfe"], contains="UTF-8")
 expect_error("presign key overlong UTF-8", [b"s3", b"presign", b"s3://examplebucket/\xc0\xaf"], contains="UTF-8")
 expect_error("presign key UTF-16 surrogate", [b"s3", b"presign", b"s3://examplebucket/\xed\xa0\x80"], contains="UTF-8")
-for m in ["PATCH", "get", "", "POST", "OPTIONS", "GET\n"]:
+for m in ["PATCH", "", "POST", "OPTIONS", "GET\n"]:
     expect_error(f"presign method {m!r}", ["s3", "presign", OBJ, "--method", m], contains="GET, PUT, HEAD or DELETE")
+# A method is a name, not a case: "get" is GET (issue 12), the same URL byte for byte.
+lower = run(["s3", "presign", OBJ, "--method", "get", "--now", "20130524T000000Z"])
+upper = run(["s3", "presign", OBJ, "--method", "GET", "--now", "20130524T000000Z"])
+check("presign method 'get' means GET", lower.returncode == 0 and lower.stdout == upper.stdout and upper.stdout,
+      lower.stdout + lower.stderr)
 expect_error("presign not an s3 URI", ["s3", "presign", "https://examplebucket/k"], contains="s3://BUCKET/KEY")
 expect_error("presign s3 URI without bucket", ["s3", "presign", "s3:///k"], contains="no bucket")
 expect_error("presign unknown flag", ["s3", "presign", OBJ, "--bogus"], (2,), "unknown option --bogus")
