@@ -32,6 +32,33 @@ def iso(seconds_from_now):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class RecordingHandler(BaseHTTPRequestHandler):
+    """A quiet HTTP/1.1 handler that records each request in `fake.requests` (set by LoopbackFake.serve)."""
+
+    protocol_version = "HTTP/1.1"
+    fake = None
+
+    def log_message(self, *args):
+        pass
+
+    def _reply(self, status, data, content_type, extra_headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        for name, value in extra_headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _record(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        with self.fake._lock:
+            self.fake.requests.append((self.command, self.path, headers, body))
+        return headers, body
+
+
 class LoopbackFake:
     """Serving, stopping and `with` for the loopback fakes: start() binds 127.0.0.1 on a free port."""
 
@@ -46,6 +73,7 @@ class LoopbackFake:
         return f"http://127.0.0.1:{self.port}"
 
     def serve(self, handler_class):
+        handler_class.fake = self
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
@@ -83,27 +111,9 @@ class FakeMetadataServer(LoopbackFake):
     def start(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(RecordingHandler):
             def _send(self, status, body, content_type="text/plain"):
-                data = body.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _record(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else ""
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                with server._lock:
-                    server.requests.append((self.command, self.path, headers, body))
-                return headers, body
+                self._reply(status, body.encode(), content_type)
 
             def _credentials_json(self, key_id):
                 return json.dumps({"Code": "Success", "LastUpdated": iso(0), "Type": "AWS-HMAC",

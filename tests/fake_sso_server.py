@@ -17,9 +17,7 @@ import json
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler
-
-from fake_metadata_server import LoopbackFake
+from fake_metadata_server import LoopbackFake, RecordingHandler
 
 SSO_SECRET = "FAKE/SSO/SECRET/wJalrXUtnFEMIK7MDENGbPxRfi"
 SSO_SESSION_TOKEN = "FAKE-SSO-SESSION-TOKEN-never-print-me"
@@ -52,29 +50,10 @@ class FakeSsoServer(LoopbackFake):
     def start(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(RecordingHandler):
             def _send(self, status, obj, error_type=None):
-                data = json.dumps(obj).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                if error_type:
-                    self.send_header("x-amzn-ErrorType", error_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _record(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode() if length else ""
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                with server._lock:
-                    server.requests.append((self.command, self.path, headers, body))
-                return headers, body
+                self._reply(status, json.dumps(obj).encode(), "application/json",
+                            [("x-amzn-ErrorType", error_type)] if error_type else [])
 
             def do_GET(self):
                 headers, _ = self._record()
