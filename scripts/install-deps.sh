@@ -5,6 +5,9 @@ set -euo pipefail
 
 packages=(g++ clang libclang-rt-14-dev cmake ninja-build meson pkg-config libssl-dev libcurl4-openssl-dev
           catch2 libbenchmark-dev curl python3 attr)
+# Debian's awscrt: botocore signs SigV4a (multi-region access points) with it, the second opinion
+# of tests/mrap_cli_test.py (which finds it in /usr/lib/python3/dist-packages).
+packages+=(python3-awscrt)
 if [[ "${1:-}" == "--with-swift" ]]; then
   packages+=(swift swift-proxy swift-account swift-container swift-object)
 fi

@@ -21,6 +21,7 @@
 #include "credentials.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
+#include "s3_mrap.hpp"
 #include "s3express.hpp"
 #include "sigv4.hpp"
 #include "time.hpp"
@@ -201,7 +202,8 @@ inline void validate_key(std::string_view key) {
     throw error(errc::invalid_argument, "s3: object key is not valid UTF-8; S3 keys are UTF-8 text");
 }
 
-/// A bucket and key from "s3://BUCKET/KEY" (the key keeps every byte after the first '/').
+/// A bucket and key from "s3://BUCKET/KEY" (the key keeps every byte after the first '/'), or
+/// from "s3://arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/KEY" (the bucket is the ARN).
 struct s3_uri {
   std::string bucket;
   std::string key;  ///< may be empty ("s3://BUCKET" or "s3://BUCKET/")
@@ -215,12 +217,25 @@ inline s3_uri parse_s3_uri(std::string_view text) {
     throw error(errc::invalid_argument,
                 "s3: \"" + std::string(text.substr(0, 64)) + "\" is not an S3 URI; write s3://BUCKET/KEY");
   text.remove_prefix(prefix.size());
-  const auto slash = text.find('/');
+  std::size_t slash = text.find('/');
+  if (text.substr(0, 4) == "arn:") {
+    // As the AWS CLI splits them: the ARN runs to the end of the access point's name.
+    const auto at = text.find("accesspoint");
+    if (at != std::string_view::npos && at + 11 < text.size() && (text[at + 11] == '/' || text[at + 11] == ':'))
+      slash = text.find('/', at + 12);
+  }
   s3_uri out;
   out.bucket.assign(text.substr(0, slash));
   if (slash != std::string_view::npos) out.key.assign(text.substr(slash + 1));
   if (out.bucket.empty()) throw error(errc::invalid_argument, "s3: S3 URI has no bucket; write s3://BUCKET/KEY");
   return out;
+}
+
+/// Whether requests on `bucket` are signed other than by plain SigV4 with the caller's own keys:
+/// a directory bucket's (S3 Express session, s3express.hpp) or a multi-region access point's
+/// (SigV4a, s3_mrap.hpp). Such buckets skip the SigV4 presign fast path.
+inline bool signed_outside_sigv4(std::string_view bucket) {
+  return s3express::is_directory_bucket(bucket) || mrap::is_mrap_arn(bucket);
 }
 
 /// Whether the endpoint is AWS's own (no endpoint_url configured).
@@ -253,10 +268,29 @@ inline std::string aws_s3_host(std::string_view region) {
 
 }  // namespace detail
 
-/// Resolves where `bucket`/`key` is addressed under `cfg`. An empty key addresses the bucket.
-/// Throws errc::invalid_argument for invalid names or an impossible addressing style.
+namespace detail {
+
+// A multi-region access point: one global host whatever the region and addressing style.
+inline location resolve_mrap(const config& cfg, std::string_view arn_text, std::string_view key) {
+  const mrap::arn arn = mrap::parse_arn(arn_text);
+  mrap::settings settings;
+  settings.region = cfg.region;
+  settings.custom_endpoint = !cfg.endpoint_url.empty();
+  mrap::check(arn, settings);
+  if (!key.empty()) validate_key(key);
+  location loc{"https", mrap::host(arn), "/"};
+  uri_encode_to(loc.path, key, slash_encoding::keep);
+  return loc;
+}
+
+}  // namespace detail
+
+/// Resolves where `bucket`/`key` is addressed under `cfg`. An empty key addresses the bucket;
+/// `bucket` may be a multi-region access point ARN. Throws errc::invalid_argument for invalid
+/// names, an impossible addressing style, or settings a multi-region access point refuses.
 inline location resolve(const config& cfg, std::string_view bucket, std::string_view key) {
   if (cfg.region.empty()) throw error(errc::invalid_argument, "s3: region is empty; pass --region or set AWS_REGION");
+  if (mrap::is_mrap_arn(bucket)) return detail::resolve_mrap(cfg, bucket, key);
   const bool aws = is_aws_endpoint(cfg);
   // Directory buckets (S3 Express One Zone) live on zonal hosts, virtual-hosted only.
   const bool directory = aws && s3express::is_directory_bucket(bucket);
@@ -415,6 +449,8 @@ inline presign_inputs make_presign_inputs(const config& cfg, std::string_view bu
 inline sigv4::signing_steps presign_steps(const credentials& creds, const config& cfg, std::string_view bucket,
                                           std::string_view key, const presign_options& opts, time_point now) {
   const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
+  if (mrap::is_mrap_arn(bucket))
+    return sigv4a::compute(in.request, creds, mrap::signing_params(in.params), &sigv4a::process_key_cache());
   if (s3express::is_directory_bucket(bucket)) return s3express::compute(in.request, creds, in.params);
   return sigv4::compute(in.request, creds, in.params);
 }
@@ -442,6 +478,7 @@ inline sigv4::signed_request sign_request(const credentials& creds, const config
                 "s3: UNSIGNED-PAYLOAD needs an https:// endpoint; hash the body over plain http");
   req.payload_hash.assign(r.payload_hash);
   const sigv4::params p = s3_params(cfg, now, sigv4::signature_location::headers);
+  if (mrap::is_mrap_arn(r.bucket)) return sigv4a::sign(req, creds, mrap::signing_params(p), &sigv4a::process_key_cache());
   if (s3express::is_directory_bucket(r.bucket)) return s3express::sign(req, creds, p, cache);
   return sigv4::sign(req, creds, p, cache);
 }

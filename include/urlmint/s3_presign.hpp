@@ -90,7 +90,7 @@ inline presign_plan make_presign_plan(const credentials& creds, const config& cf
 // the host. Mirrors validate_bucket() and resolve() (tests/presign_fastpath_test.cpp compares
 // them over generated inputs); returns false where they would throw.
 inline bool route_bucket(const presign_plan& plan, std::string_view bucket, bool& virtual_hosted) {
-  if (bucket.empty() || s3express::is_directory_bucket(bucket)) return false;  // (not here: s3express.hpp)
+  if (bucket.empty() || signed_outside_sigv4(bucket)) return false;  // (not here: s3express.hpp, s3_mrap.hpp)
   const bool aws_name_ok = aws_bucket_name_problem(bucket).empty();
   const bool has_dot = bucket.find('.') != std::string_view::npos;
   if (plan.aws) {
@@ -504,6 +504,10 @@ inline void derive_pads(const credentials& creds, std::string_view region, std::
 inline std::string presign(const credentials& creds, const config& cfg, std::string_view bucket,
                            std::string_view key, const presign_options& opts, time_point now,
                            sigv4::signing_key_cache* cache = nullptr) {
+  if (mrap::is_mrap_arn(bucket)) {  // SigV4a for every region, s3_mrap.hpp and sigv4a.hpp
+    const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
+    return sigv4a::presign(in.request, creds, mrap::signing_params(in.params), &sigv4a::process_key_cache());
+  }
   if (s3express::is_directory_bucket(bucket)) {  // a session's URL, signed by s3express.hpp
     const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
     return s3express::presign(in.request, creds, in.params, cache);
@@ -598,7 +602,7 @@ class signer {
   /// options fit in 2 KiB. Throws like s3::presign, leaving `out` unchanged.
   void presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now) const {
-    if (s3express::is_directory_bucket(bucket)) {
+    if (signed_outside_sigv4(bucket)) {
       out += s3::presign(*credentials_for(bucket, now), cfg_, bucket, key, opts, now, &cache_);
       return;
     }
@@ -610,7 +614,7 @@ class signer {
   /// The same, without exceptions: on failure `out` is unchanged and `ec` set.
   void presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now, std::error_code& ec) const {
-    if (s3express::is_directory_bucket(bucket)) {
+    if (signed_outside_sigv4(bucket)) {
       ec.clear();
       try {
         presign_append(out, bucket, key, opts, now);

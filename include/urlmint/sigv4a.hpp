@@ -330,6 +330,14 @@ class key_cache {
   std::size_t next_ = 0;
 };
 
+/// The process's shared key cache: what signers without their own cache (s3::presign and
+/// s3::sign_request on a multi-region access point) use, so an access key pays for derivation
+/// once per process. It keeps up to 8 key pairs and copies of their secrets.
+inline key_cache& process_key_cache() {
+  static key_cache cache;
+  return cache;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Steps 1-3: canonical request (sigv4.hpp's pieces), string to sign, signature.
 

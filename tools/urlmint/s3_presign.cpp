@@ -17,11 +17,13 @@ namespace {
 
 constexpr const char* presign_help =
     "usage: urlmint s3 presign s3://BUCKET/KEY [options]\n"
+    "       urlmint s3 presign s3://arn:aws:s3::ACCOUNT:accesspoint/ALIAS.mrap/KEY [options]\n"
     "       urlmint s3 presign --batch s3://BUCKET [options] < keys.txt\n"
     "\n"
     "Prints a SigV4 presigned URL on one line. For a directory bucket (NAME--ZONEID--x-s3, S3 Express One\n"
     "Zone) it first calls CreateSession once and signs with the session (X-Amz-S3session-Token); such a URL\n"
     "stops working when the session does, five minutes after it was created.\n"
+    "A multi-region access point ARN is signed with SigV4a (AWS4-ECDSA-P256-SHA256) for every region (*).\n"
     "\n"
     "  --method M             GET (default), PUT, HEAD or DELETE\n"
     "  --expires-in SECONDS   validity, 1..604800 (7 days); default 3600\n"
@@ -55,8 +57,9 @@ class presign_worker {
   presign_worker(const urlmint::s3::signer& signer, const std::string& bucket, const urlmint::s3::presign_options& opts,
                  std::optional<urlmint::time_point> fixed_now)
       : signer_(signer), bucket_(bucket), opts_(opts), fixed_now_(fixed_now) {
-    // Directory buckets (S3 Express sessions) are signed one URL at a time by the signer.
-    if (!urlmint::s3express::is_directory_bucket(bucket)) presigner_.emplace(signer, bucket, opts);
+    // Directory buckets (S3 Express sessions) and multi-region access points (SigV4a) are
+    // signed one URL at a time by the signer.
+    if (!urlmint::s3::signed_outside_sigv4(bucket)) presigner_.emplace(signer, bucket, opts);
   }
   std::size_t need(std::string_view key) const noexcept {
     return presigner_ ? presigner_->max_size(key) + 1 : 3 * key.size() + 8192;
