@@ -135,6 +135,14 @@ def main():
                     check(f"{name}: botocore's signature verifies over the same string to sign",
                           verifies(theirs, string_to_sign(ours)), theirs)
 
+    # --batch: one SigV4a URL per line, each verifying.
+    r = subprocess.run([URLMINT, "s3", "presign", "--batch", f"s3://{ARN}", "--now", NOW_FLAG], input=b"a.png\nb c.png\n",
+                       capture_output=True, env=env(), timeout=60)
+    lines = r.stdout.decode().split()
+    check("--batch presigns each key with SigV4a, each signature verifying",
+          r.returncode == 0 and len(lines) == 2 and all(verifies(u, string_to_sign(u)) for u in lines),
+          r.stderr.decode())
+
     # --debug shows the SigV4a steps; the string to sign is the one rebuilt from the URL.
     r = urlmint([f"s3://{ARN}/charts/chart.png", "--now", NOW_FLAG, "--debug"])
     check("--debug prints the SigV4a string to sign", string_to_sign(r.stdout.decode().strip()) in r.stderr.decode(),
