@@ -6,6 +6,8 @@
 #
 #   scripts/bench.sh                      # everything (~10 minutes on 2 cores)
 #   BENCH_QUICK=1 scripts/bench.sh        # shorter runs, noisier numbers
+#   BENCH_SMOKE=1 scripts/bench.sh        # CI: every benchmark and peer runs once (a couple of minutes
+#                                         # once built); fails only if one cannot run, never on a time
 #   BENCH_SKIP_PEERS=1 scripts/bench.sh   # no node/python peers
 #   BENCH_SKIP_TRANSFER=1 scripts/bench.sh  # no transfer comparison (bench/transfer/run.sh: urlmint
 #                                         # vs aws s3 cp against local Swift; BENCH_TRANSFER_MIB/FILES)
@@ -21,7 +23,13 @@ out=${BENCH_OUT:-build/bench-results}
 mkdir -p "$out"
 log() { printf '[bench] %s\n' "$*" >&2; }
 
-if [[ -n "${BENCH_QUICK:-}" ]]; then
+smoke=${BENCH_SMOKE:-}
+if [[ -n "$smoke" ]]; then
+  # Two repetitions so the median rows exist; nothing measured is meaningful.
+  gb_args=(--benchmark_min_time=0.001 --benchmark_repetitions=2)
+  export PEERS_TARGET_MS=${PEERS_TARGET_MS:-1}
+  batch_keys=${BENCH_BATCH_KEYS:-10000}
+elif [[ -n "${BENCH_QUICK:-}" ]]; then
   gb_args=(--benchmark_min_time=0.2 --benchmark_repetitions=3)
   export PEERS_TARGET_MS=${PEERS_TARGET_MS:-400}
   batch_keys=${BENCH_BATCH_KEYS:-1000000}
@@ -51,7 +59,7 @@ suites=()
 for s in sigv4_bench s3_bench crypto_bench checksums_bench cloudfront_bench; do
   [[ -f bench/$s.cpp ]] && suites+=("$s")
 done
-cmake --build "$build" --target "${suites[@]}" urlmint_cli >&2
+cmake --build "$build" --target "${suites[@]}" urlmint_cli reference_presigner >&2
 cli="$build/tools/urlmint/urlmint"
 
 {
@@ -93,6 +101,13 @@ export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_M
 if [[ -z "${BENCH_SKIP_PEERS:-}" ]]; then
   log "running bench/peers/run.sh"
   PEERS_OUT="$peers_tsv" bench/peers/run.sh >/dev/null
+  if [[ -n "$smoke" ]]; then  # every peer must have run and minted
+    for peer in aws4 awscrt 'smithy-sigv4(node-hash)' 'smithy-sigv4(sha256-js)' 'botocore(S3SigV4QueryAuth)' botocore \
+                's3-request-presigner(tuned)' s3-request-presigner botocore-CloudFrontSigner cloudfront-signer; do
+      awk -F'\t' -v p="$peer" '$1 == p && $3 != "NaN" { found = 1 } END { exit !found }' "$peers_tsv" ||
+        { log "smoke: peer $peer did not run"; exit 1; }
+    done
+  fi
 else
   : >"$peers_tsv"
 fi
@@ -127,14 +142,39 @@ batch() {  # batch <output file> -> "elapsed_s max_rss_kib user_s sys_s"
 read -r null_s null_rss null_user null_sys < <(batch /dev/null)
 read -r file_s file_rss _ _ < <(batch "$out/urls.txt")
 lines=$(wc -l <"$out/urls.txt")
-rm -f "$out/urls.txt" "$out/keys.txt"
+# The hand-tuned reference presigner (bench/reference_presigner.cpp) on the same keys, side by
+# side: best of 3 user+sys CPU seconds each, one job, output to a file; then the bytes compared.
+# And --jobs 2 against one job (wall clock).
+cpu_of() {  # cpu_of <output> <command...> -> user+sys seconds, best of 3
+  local best=
+  for _ in 1 2 3; do
+    /usr/bin/time -f '%U %S %e' -o "$out/time.txt" "${@:2}" <"$out/keys.txt" >"$1"
+    t=$(awk '{ printf "%.3f", $1 + $2 }' "$out/time.txt")
+    best=$(python3 -c "print(min(float(x) for x in '$best $t'.split()))")
+  done
+  echo "$best"
+}
+wall_of() {  # wall_of <command...> -> median of 3 wall seconds, output to /dev/null
+  for _ in 1 2 3; do
+    /usr/bin/time -f '%e' -o "$out/time.txt" "$@" <"$out/keys.txt" >/dev/null
+    cat "$out/time.txt"
+  done | sort -n | sed -n 2p
+}
+batch_args=(s3 presign --batch s3://examplebucket --now 20130524T000000Z --expires-in 86400)
+ref_cpu=$(cpu_of "$out/ref_urls.txt" "$build/bench/reference_presigner" examplebucket 20130524T000000Z 86400)
+one_cpu=$(cpu_of "$out/urls.txt" "$cli" "${batch_args[@]}" --jobs 1)
+identical=no; cmp -s "$out/ref_urls.txt" "$out/urls.txt" && identical=yes
+jobs1_wall=$(wall_of "$cli" "${batch_args[@]}" --jobs 1)
+jobs2_wall=$(wall_of "$cli" "${batch_args[@]}" --jobs 2)
+[[ -z "$smoke" || "$identical" == yes ]] || { log "smoke: --batch output differs from the reference presigner"; exit 1; }
+rm -f "$out/urls.txt" "$out/ref_urls.txt" "$out/keys.txt"
 
 compile_time() {  # compile_time <compiler> <file>: best of 3 wall-clock seconds, -O2 -std=c++17
   python3 - "$@" <<'PY'
-import subprocess, sys, time
+import os, subprocess, sys, time
 cxx, src = sys.argv[1], sys.argv[2]
 best = None
-for _ in range(3):
+for _ in range(1 if os.environ.get('BENCH_SMOKE') else 3):
     t = time.perf_counter()
     subprocess.run([cxx, '-std=c++17', '-O2', '-Iinclude', '-c', src, '-o', '/dev/null'], check=True)
     d = time.perf_counter() - t
@@ -164,10 +204,16 @@ done
   two=$(median BM_presign_get_shared_signer_threads/real_time/threads:2 4)
   evp=$(median BM_payload_sha256_openssl_evp_digest/16777216 5)
   ours=$(median BM_payload_sha256_urlmint/16777216 5)
-  python3 - "$floor" "$cached" "$one" "$two" "$evp" "$ours" <<'PY'
+  prepared=$(median BM_presigner_get 3)
+  prepared_ct=$(median BM_presigner_put_signed_content_type 3)
+  oneshot_ct=$(median BM_presign_put_signed_content_type 3)
+  python3 - "$floor" "$cached" "$one" "$two" "$evp" "$ours" "$prepared" "$prepared_ct" "$oneshot_ct" <<'PY'
 import sys
-floor, cached, one, two, evp, ours = (float(x) if x else float('nan') for x in sys.argv[1:])
+floor, cached, one, two, evp, ours, prep, prep_ct, one_ct = (float(x) if x else float('nan') for x in sys.argv[1:])
 print(f'presign GET, cached key: {cached:.0f} ns cpu = {cached / floor:.2f}x the 9-block SHA-256 floor ({floor:.0f} ns); target <= 1.3x')
+print(f'presigner GET (prepared bucket and options): {prep:.0f} ns cpu = {prep / floor:.2f}x the floor')
+print(f'with a signed Content-Type: {one_ct:.0f} ns = {one_ct / cached:.2f}x the plain presign (presigner: {prep_ct:.0f} ns = '
+      f'{prep_ct / prep:.2f}x); target <= 1.5x')
 print(f'two threads / one thread: {two / one:.2f}x (target >= 1.8x)')
 print(f'payload SHA-256 vs EVP_Digest, 16 MiB: {ours / evp * 100:.0f}% (target >= 90%)')
 PY
@@ -179,6 +225,14 @@ PY
   echo "urlmint CLI stripped: $stripped bytes ($((stripped / 1024)) KiB)"
   echo "--batch, $lines URLs to /dev/null: ${null_s} s wall (${null_user} s user, ${null_sys} s sys), peak RSS ${null_rss} KiB"
   echo "--batch, $lines URLs to a file:    ${file_s} s wall, peak RSS ${file_rss} KiB"
+  python3 - "$lines" "$ref_cpu" "$one_cpu" "$identical" "$jobs1_wall" "$jobs2_wall" <<'PY'
+import sys
+n, ref, one, same, w1, w2 = sys.argv[1:]
+n, ref, one, w1, w2 = int(n), float(ref), float(one), float(w1), float(w2)
+print(f'--batch vs the hand-tuned reference, {n} URLs to a file (CPU, best of 3): {one / n * 1e9:.0f} vs {ref / n * 1e9:.0f} ns/URL '
+      f'= {one / ref:.2f}x (target <= 1.25x); byte-identical: {same}')
+print(f'--batch --jobs 2 vs --jobs 1 (wall, median of 3): {w1 / w2:.2f}x faster (target >= 1.8x on 2 idle cores)')
+PY
   for row in "${compile_rows[@]}"; do
     read -r cxx empty umbrella <<<"$row"
     echo "compile, $cxx -O2: empty TU ${empty} s, TU including urlmint.hpp ${umbrella} s"

@@ -104,6 +104,8 @@ class FakeMetadataServer(LoopbackFake):
         self.mfa = None                 # (SerialNumber, TokenCode) AssumeRole must carry, or None
         self.number_role_keys = False   # AssumeRole hands out ASIAFAKEROLE1, 2, ... (to tell calls apart)
         self.assume_role_calls = 0
+        self.rotate_imds_keys = False   # each IMDS credentials GET hands out new keys ASIAFAKEROT1, 2, ...
+        self.issued = {}                # with rotate_imds_keys: key id -> (secret, token, expiration epoch)
         self.requests = []              # (method, path, {lowercase header: value}, body)
         self._tokens = set()
         self._lock = threading.Lock()
@@ -116,8 +118,14 @@ class FakeMetadataServer(LoopbackFake):
                 self._reply(status, body.encode(), content_type)
 
             def _credentials_json(self, key_id):
+                secret, token = SECRET, SESSION_TOKEN
+                if server.rotate_imds_keys and key_id == "ASIAFAKEIMDS":
+                    with server._lock:
+                        n = len(server.issued) + 1
+                        key_id, secret, token = f"ASIAFAKEROT{n}", f"{SECRET}{n}", f"{SESSION_TOKEN}-{n}"
+                        server.issued[key_id] = (secret, token, int(time.time()) + server.expires_in)
                 return json.dumps({"Code": "Success", "LastUpdated": iso(0), "Type": "AWS-HMAC",
-                                   "AccessKeyId": key_id, "SecretAccessKey": SECRET, "Token": SESSION_TOKEN,
+                                   "AccessKeyId": key_id, "SecretAccessKey": secret, "Token": token,
                                    "Expiration": iso(server.expires_in)})
 
             def do_PUT(self):

@@ -13,9 +13,11 @@
 #     | python3 bench/peers/table.py
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# PEERS_OUT is relative to where we were started, not to bench/peers (we cd there next).
+OUT="${PEERS_OUT:-$(mktemp -t urlmint-peers.XXXXXX.tsv)}"
+[[ "$OUT" == /* ]] || OUT="$PWD/$OUT"
 cd "$HERE"
 export PEERS_TARGET_MS="${PEERS_TARGET_MS:-1500}"
-OUT="${PEERS_OUT:-$(mktemp -t urlmint-peers.XXXXXX.tsv)}"
 : > "$OUT"
 log() { printf '[peers] %s\n' "$*" >&2; }
 

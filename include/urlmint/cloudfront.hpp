@@ -24,6 +24,7 @@
 #include <optional>   // std::optional
 #include <string>
 #include <string_view>
+#include <system_error>  // std::error_code
 #include <utility>    // std::move
 #include <vector>
 
@@ -801,6 +802,12 @@ class signer {
     return out;
   }
 
+  /// The same without exceptions (std::filesystem style): on a bad URL or expiry, or a signing
+  /// failure, returns an empty string and sets `ec` (urlmint::errc); clears it on success.
+  std::string sign_url(std::string_view url, time_point expires, std::error_code& ec) const {
+    return with_error_code(ec, [&] { return sign_url(url, expires); });
+  }
+
   /// Signs a custom policy once; append it to every URL it covers with signed_policy::append_to.
   signed_policy sign_policy(const policy& p) const {
     std::string json = policy_json(p);
@@ -812,6 +819,10 @@ class signer {
   std::string sign_url(std::string_view url, policy p) const {
     if (p.resource.empty()) p.resource.assign(url);
     return sign_policy(p).append_to(url);
+  }
+  /// The same without exceptions: an empty string and `ec` set on failure.
+  std::string sign_url(std::string_view url, policy p, std::error_code& ec) const {
+    return with_error_code(ec, [&] { return sign_url(url, std::move(p)); });
   }
 
   /// Canned-policy cookies for exactly `url`: CloudFront-Expires, CloudFront-Signature,
@@ -831,6 +842,18 @@ class signer {
   std::vector<cookie> policy_cookies(const policy& p) const { return sign_policy(p).cookies(); }
 
  private:
+  // The non-throwing overloads: the throwing body, its urlmint::error turned into `ec`.
+  template <class F>
+  static std::string with_error_code(std::error_code& ec, F&& f) {
+    ec.clear();
+    try {
+      return f();
+    } catch (const error& e) {
+      ec = e.error_code();
+    }
+    return {};
+  }
+
   std::string key_pair_id_;
   private_key key_;
   hash_algorithm hash_;

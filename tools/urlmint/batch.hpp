@@ -123,6 +123,10 @@ class line_reader {
     return lines > 0;
   }
   bool failed() const noexcept { return failed_; }
+  /// Called before each read(2), e.g. to write out what is pending: a producer that feeds the
+  /// batch slowly gets each URL as soon as the input runs dry, not when a buffer fills.
+  void (*before_read)(void*) = nullptr;
+  void* before_read_arg = nullptr;
 
  private:
   std::string_view trim(std::size_t from, std::size_t to) const {
@@ -137,6 +141,7 @@ class line_reader {
       begin_ = 0;
     }
     if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+    if (before_read != nullptr) before_read(before_read_arg);
     for (;;) {
       const ssize_t n = ::read(0, buffer_.data() + end_, buffer_.size() - end_);
       if (n < 0 && errno == EINTR) continue;
@@ -215,9 +220,19 @@ int run_batch(const char* command, const char* what, unsigned jobs, MakeWorker m
     auto worker = make_worker();
     line_reader reader(1 << 20);
     out_block out(out_size);
+    struct flusher {
+      out_block* out;
+      bool* failed;
+    } flush{&out, &write_failed};
+    reader.before_read_arg = &flush;
+    reader.before_read = [](void* arg) {
+      auto* f = static_cast<flusher*>(arg);
+      if (f->out->used > 0 && !write_all(f->out->data.data(), f->out->used)) *f->failed = true;
+      f->out->used = 0;
+    };
     std::string_view line;
     long long number = 0;
-    while (reader.next_line(line, number, blank_line)) {
+    while (!write_failed && reader.next_line(line, number, blank_line)) {
       for (;;) {
         const std::size_t need = worker.need(line);
         if (out.room() < need) {

@@ -5,6 +5,7 @@
 
 #include <chrono>  // std::chrono::milliseconds
 #include <cstdio>
+#include <cstring>  // std::memcpy
 #include <string>
 #include <thread>  // std::this_thread::sleep_for (retry back-off)
 #include <vector>
@@ -13,6 +14,7 @@
 #include <urlmint/cloudfront_management.hpp>
 #include <urlmint/curl.hpp>
 
+#include "batch.hpp"
 #include "cli.hpp"
 
 namespace urlmint_cli {
@@ -36,6 +38,7 @@ constexpr const char* url_help =
 
 constexpr const char* sign_help =
     "usage: urlmint cloudfront sign --url URL --key-pair-id ID --private-key file://KEY.pem\n"
+    "       urlmint cloudfront sign --batch --key-pair-id ID --private-key file://KEY.pem ... < urls.txt\n"
     "                               --date-less-than WHEN [--date-greater-than WHEN] [--ip-address CIDR]\n"
     "                               [--hash-algorithm SHA1|SHA256] [--policy-resource PATTERN]\n"
     "\n"
@@ -53,7 +56,10 @@ constexpr const char* sign_help =
     "  --ip-address CIDR          one IPv4 address or CIDR block, e.g. 192.0.2.0/24 (custom policy)\n"
     "  --hash-algorithm H         SHA1 (default) or SHA256 (adds Hash-Algorithm=SHA256)\n"
     "  --policy-resource PATTERN  sign this resource (wildcards * and ?) instead of the URL itself\n"
-    "  --allow-any-rsa-size       accept RSA keys other than 2048 bits (old keys, SDK test vectors)\n";
+    "  --allow-any-rsa-size       accept RSA keys other than 2048 bits (old keys, SDK test vectors)\n"
+    "  --batch                    read one URL per line from stdin, print one signed URL per line, in order\n"
+    "                             (the key is parsed once)\n"
+    "  --jobs N                   with --batch: N threads (default: the CPUs this process may use)\n";
 
 constexpr const char* cookies_help =
     "usage: urlmint cloudfront cookies [--url URL | --policy-resource PATTERN] --key-pair-id ID\n"
@@ -221,18 +227,80 @@ int cmd_cloudfront_url(args& a) {
   return print_all(lines);
 }
 
+namespace {
+
+// One `cloudfront sign --batch` worker: the shared signer (key parsed once, thread-safe) and, for
+// a --policy-resource pattern, the one signed policy every URL gets.
+class cloudfront_worker {
+ public:
+  cloudfront_worker(const cf::signer& signer, const signing_flags& f, urlmint::time_point expires,
+                    const std::optional<cf::signed_policy>& once)
+      : signer_(signer), flags_(f), expires_(expires), once_(once) {}
+  std::size_t need(std::string_view url) const noexcept { return 2 * url.size() + 4096; }
+  long put(char* dst, std::size_t room, std::string_view url, long long) {
+    std::error_code ec;
+    if (once_) {
+      try {
+        cf::validate_url(url);
+        out_ = once_->append_to(url);
+      } catch (const urlmint::error& e) {
+        ec = e.error_code();
+      }
+    } else if (!wants_custom_policy(flags_)) {
+      out_ = signer_.sign_url(url, expires_, ec);
+    } else {
+      out_ = signer_.sign_url(url, make_policy(flags_, expires_, std::string(url)), ec);
+    }
+    if (ec) return 0;
+    if (out_.size() + 1 > room) return -1;
+    std::memcpy(dst, out_.data(), out_.size());
+    dst[out_.size()] = '\n';
+    return static_cast<long>(out_.size() + 1);
+  }
+  std::string failure(std::string_view url) {
+    try {
+      cf::validate_url(url);
+      if (once_) (void)once_->append_to(url);
+      else if (!wants_custom_policy(flags_)) (void)signer_.sign_url(url, expires_);
+      else (void)signer_.sign_url(url, make_policy(flags_, expires_, std::string(url)));
+    } catch (const urlmint::error& e) {
+      return e.what();
+    }
+    return "cannot sign this URL";
+  }
+
+ private:
+  const cf::signer& signer_;
+  const signing_flags& flags_;
+  urlmint::time_point expires_;
+  const std::optional<cf::signed_policy>& once_;
+  std::string out_;
+};
+
+}  // namespace
+
 int cmd_cloudfront_sign(args& a) {
   if (a.wants_help()) {
     std::fputs(sign_help, stdout);
     return exit_ok;
   }
   const signing_flags f = parse_signing_flags(a);
+  const bool batch = a.flag("--batch");
+  const auto jobs_text = a.value("--jobs");
   a.finish();
-  if (f.urls.empty()) throw usage_error("--url is required");
+  if (batch && !f.urls.empty()) throw usage_error("with --batch the URLs come from stdin, one per line; drop --url");
+  if (jobs_text && !batch) throw usage_error("--jobs needs --batch");
+  if (!batch && f.urls.empty()) throw usage_error("--url is required");
   if (!f.date_less_than) throw usage_error("--date-less-than is required (the expiry, e.g. 2026-01-01)");
   const auto expires = parse_when_flag(*f.date_less_than, "--date-less-than");
   for (const auto& u : f.urls) cf::validate_url(u);
   const cf::signer signer = make_signer(f);
+  if (batch) {
+    const unsigned jobs = parse_jobs(jobs_text);
+    std::optional<cf::signed_policy> once;
+    if (wants_custom_policy(f) && f.policy_resource) once.emplace(signer.sign_policy(make_policy(f, expires, *f.policy_resource)));
+    return run_batch("urlmint cloudfront sign", "URL", jobs, [&] { return cloudfront_worker(signer, f, expires, once); });
+  }
   std::vector<std::string> lines;
   if (!wants_custom_policy(f)) {
     for (const auto& u : f.urls) lines.push_back(signer.sign_url(u, expires));
