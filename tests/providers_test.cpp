@@ -51,7 +51,7 @@ TEST_CASE("the JSON reader is strict and keeps nested values as raw JSON", "[pro
   CHECK(p::parse_json_object(doc.at("nested").text.reveal(), "nested").at("k").text.reveal() == R"([1, 2, {"q": "r"}])");
   SECTION("malformed documents are errors naming the source and a byte offset") {
     for (const char* bad : {"", "[]", "{", "{\"a\": 1,}", "{\"a\": 01}", "{\"a\": \"x\"} trailing", "{'a': 1}",
-                            "{\"a\": \"\\x\"}", "{\"a\": 1, \"a\": 2}", "{\"a\": \"\\ud800\"}"}) {
+                            "{\"a\": \"\\x\"}", "{\"a\": 1, \"a\": 2}", "{\"n\": {\"a\": 1, \"a\": 2}}", "{\"a\": \"\\ud800\"}"}) {
       INFO(bad);
       CHECK_THAT(error_text([&] { p::parse_json_object(bad, "credential_process"); }),
                  Catch::StartsWith("credential_process: response is not a valid JSON object (error near byte "));

@@ -8,6 +8,7 @@
 #include <cstdint>  // std::int64_t
 #include <map>      // std::map
 #include <optional>  // std::optional
+#include <set>       // std::set: duplicate names in nested objects
 #include <string>
 #include <string_view>
 #include <utility>  // std::move, std::pair
@@ -267,9 +268,11 @@ class json_reader {
   bool parse_object(json_object* out, int depth) {
     if (!eat('{')) return false;
     if (eat('}')) return true;
+    std::set<std::string> seen;  // nested objects too: they are parsed again when read (found by fuzzing)
     do {
       std::string name;
       if (!parse_string(name) || !eat(':')) return false;
+      if (out == nullptr && !seen.insert(name).second) return false;
       json_member m;
       if (!parse_value(out != nullptr ? &m : nullptr, depth)) return false;
       if (out != nullptr) {
