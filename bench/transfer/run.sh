@@ -47,8 +47,12 @@ printf '[default]\ns3 =\n  addressing_style = path\n' >"$work/aws-config"
 export AWS_CONFIG_FILE="$work/aws-config"
 ep=$URLMINT_TEST_S3_ENDPOINT
 bucket=urlmint-bench-$$
-um() { "$cli" "$@" --endpoint-url "$ep" --addressing-style path --no-progress; }
-aws_cp() { aws --endpoint-url "$ep" --only-show-errors s3 "$@"; }
+# Wrapper commands (not functions: /usr/bin/time and xargs run them).
+printf '#!/bin/sh\nexec "%s" "$@" --endpoint-url "%s" --addressing-style path --no-progress\n' "$cli" "$ep" >"$work/um"
+printf '#!/bin/sh\nexec aws --endpoint-url "%s" --only-show-errors s3 "$@"\n' "$ep" >"$work/aws_cp"
+chmod +x "$work/um" "$work/aws_cp"
+um=$work/um
+aws_cp=$work/aws_cp
 
 curl -sf --aws-sigv4 "aws:amz:$AWS_REGION:s3" --netrc-file <(printf 'machine 127.0.0.1 login %s password %s\n' \
   "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY") -H "x-amz-content-sha256: $(printf '' | sha256sum | cut -d' ' -f1)" \
@@ -106,34 +110,32 @@ gib_small=$(python3 -c "print($files * $kib / 1024 / 1024)")
 rm_local() { rm -rf "$work/down" && mkdir -p "$work/down"; }
 sum_big() { [[ "$(sha256sum "$1" | cut -d' ' -f1)" == "$big_sum" ]]; }
 sum_small() { [[ "$(cd "$1" && find . -type f | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)" == "$small_sum" ]]; }
-export -f um
-export cli ep bucket
 
 # 1. the big file, up then down, each client its own key.
-measure "${mib} MiB upload" urlmint "$gib_big" true um s3 cp "$big" "s3://$bucket/big-urlmint.bin"
-measure "${mib} MiB upload" "aws s3 cp" "$gib_big" true aws_cp cp "$big" "s3://$bucket/big-aws.bin"
+measure "${mib} MiB upload" urlmint "$gib_big" true "$um" s3 cp "$big" "s3://$bucket/big-urlmint.bin"
+measure "${mib} MiB upload" "aws s3 cp" "$gib_big" true "$aws_cp" cp "$big" "s3://$bucket/big-aws.bin"
 rm_local
 measure "${mib} MiB download" urlmint "$gib_big" 'sum_big "$work/down/u.bin"' \
-  um s3 cp "s3://$bucket/big-urlmint.bin" "$work/down/u.bin"
+  "$um" s3 cp "s3://$bucket/big-urlmint.bin" "$work/down/u.bin"
 measure "${mib} MiB download" "aws s3 cp" "$gib_big" 'sum_big "$work/down/a.bin"' \
-  aws_cp cp "s3://$bucket/big-aws.bin" "$work/down/a.bin"
+  "$aws_cp" cp "s3://$bucket/big-aws.bin" "$work/down/a.bin"
 rm_local
 
 # 2. many small files each way.
 if [[ -n $recursive ]]; then
-  measure "${files} x ${kib} KiB upload" urlmint "$gib_small" true um s3 cp --recursive "$work/small" "s3://$bucket/su/"
+  measure "${files} x ${kib} KiB upload" urlmint "$gib_small" true "$um" s3 cp --recursive "$work/small" "s3://$bucket/su/"
   measure "${files} x ${kib} KiB download" urlmint "$gib_small" 'sum_small "$work/down/su"' \
-    um s3 cp --recursive "s3://$bucket/su/" "$work/down/su"
+    "$um" s3 cp --recursive "s3://$bucket/su/" "$work/down/su"
 else
   measure "${files} x ${kib} KiB upload" urlmint "$gib_small" true bash -c \
-    "cd '$work/small' && ls | xargs -P $jobs -I{} bash -c 'um s3 cp {} s3://\$bucket/su/{} >/dev/null'"
+    "cd '$work/small' && ls | xargs -P $jobs -I{} '$um' s3 cp {} s3://$bucket/su/{} >/dev/null"
   mkdir -p "$work/down/su"
   measure "${files} x ${kib} KiB download" urlmint "$gib_small" 'sum_small "$work/down/su"' bash -c \
-    "cd '$work/small' && ls | xargs -P $jobs -I{} bash -c 'um s3 cp s3://\$bucket/su/{} $work/down/su/{}'"
+    "cd '$work/small' && ls | xargs -P $jobs -I{} '$um' s3 cp s3://$bucket/su/{} '$work/down/su/{}'"
 fi
-measure "${files} x ${kib} KiB upload" "aws s3 cp" "$gib_small" true aws_cp cp --recursive "$work/small" "s3://$bucket/sa/"
+measure "${files} x ${kib} KiB upload" "aws s3 cp" "$gib_small" true "$aws_cp" cp --recursive "$work/small" "s3://$bucket/sa/"
 measure "${files} x ${kib} KiB download" "aws s3 cp" "$gib_small" 'sum_small "$work/down/sa"' \
-  aws_cp cp --recursive "s3://$bucket/sa/" "$work/down/sa"
+  "$aws_cp" cp --recursive "s3://$bucket/sa/" "$work/down/sa"
 echo >>"$results"
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results"
 cat "$results"
