@@ -98,15 +98,26 @@ def convert(header: Path):
     pieces = []  # (start, sig_end, body_end, namespaces)
     i, n = 0, len(text)
     line_start = True
+    pp_depth = 0
     while i < n:
         c = clean[i]
         if c == "\n":
             line_start = True
             i += 1
             continue
+        if line_start and text.startswith("#", i):
+            # Bodies inside #if blocks (other than the include guard) stay where they are: the
+            # alternatives would lose their conditions in the .ipp.
+            directive = text[i:text.find("\n", i)]
+            if re.match(r"#\s*if", directive):
+                pp_depth += 1
+            elif re.match(r"#\s*endif", directive):
+                pp_depth -= 1
+            i = text.find("\n", i)
+            continue
         if line_start and not c.isspace():
             line_start = False
-            only_namespaces = all(k == "ns" for k, _ in stack)
+            only_namespaces = all(k == "ns" for k, _ in stack) and pp_depth <= 1
             rest = clean[i:i + 200]
             m_ns = re.match(r"namespace\s+([A-Za-z_][\w:]*)?\s*\{", rest)
             if m_ns:
@@ -205,6 +216,127 @@ def convert(header: Path):
     print(f"{header}: moved {len(pieces)} bodies to impl/{name}.ipp")
 
 
+def move_members(header: Path, class_names):
+    """Moves the in-class member function bodies of `class_names` (longer than one line) into
+    the header's .ipp, as out-of-class definitions with trailing return types (so nested types
+    need no qualification). Templates, one-liners and constructors with brace initialisers stay."""
+    text = header.read_text()
+    impl = header.parent / "impl" / f"{header.stem}.ipp"
+    ipp = impl.read_text()
+    clean = strip_comments_and_strings(text)
+    moves = []  # (start, end, declaration, definition)
+    for cls in class_names:
+        m = re.search(r"^(class|struct)\s+" + re.escape(cls) + r"\b[^;{]*\{", clean, re.M)
+        if not m:
+            raise SystemExit(f"{header}: class {cls} not found")
+        open_at = m.end() - 1
+        close_at = match(clean, open_at, "{", "}")
+        namespaces = []
+        depth_stack = []
+        for nm in re.finditer(r"namespace\s+(\w+)\s*\{", clean[:open_at]):
+            pass
+        # Namespaces enclosing the class, from the brace structure before it.
+        stack = []
+        i = 0
+        while i < open_at:
+            mm = re.match(r"namespace\s+(\w*)\s*\{", clean[i:i + 100])
+            if mm and (i == 0 or not (clean[i - 1].isalnum() or clean[i - 1] == "_")):
+                stack.append(mm.group(1))
+                i += mm.end()
+                continue
+            if clean[i] == "{":
+                stack.append(None)
+            elif clean[i] == "}":
+                stack.pop()
+            i += 1
+        namespaces = [n for n in stack if n is not None]
+        # Members at depth 1.
+        i = open_at + 1
+        depth = 0
+        line_start = True
+        while i < close_at:
+            c = clean[i]
+            if c == "\n":
+                line_start = True
+                i += 1
+                continue
+            if line_start and not c.isspace() and depth == 0:
+                line_start = False
+                prev_line = clean[:i].rstrip().rsplit("\n", 1)[-1].strip()
+                rest_line = clean[i:clean.find("\n", i)]
+                paren = clean.find("(", i)
+                brace = clean.find("{", i)
+                semi = clean.find(";", i)
+                if (paren != -1 and paren < close_at and not prev_line.startswith("template")
+                        and not re.match(r"(public|private|protected)\s*:|using\b|friend\b|typedef\b|static_assert\b|template\b|operator\b", rest_line)
+                        and "operator" not in clean[i:paren] and "=" not in clean[i:paren]
+                        and (semi == -1 or paren < semi)):
+                    close_paren = match(clean, paren, "(", ")")
+                    after = clean[close_paren + 1:]
+                    b = close_paren + 1 + after.find("{")
+                    sc = close_paren + 1 + after.find(";") if ";" in after else len(clean)
+                    trailer = text[close_paren + 1:b]
+                    if b < sc and "=" not in trailer and "{" not in clean[close_paren + 1:b]:
+                        body_close = match(clean, b, "{", "}")
+                        body = text[b:body_close + 1]
+                        head = text[i:paren]
+                        init = ""
+                        quals = trailer
+                        if ":" in strip_comments_and_strings(trailer):
+                            at = strip_comments_and_strings(trailer).index(":")
+                            quals, init = trailer[:at], trailer[at:]
+                        if body.count("\n") >= 2 and "}" not in init:
+                            name_m = re.search(r"(~?\w+)\s*$", head)
+                            name = name_m.group(1)
+                            ret = head[:name_m.start()].strip()
+                            spec = re.sub(r"\b(static|virtual|explicit|inline)\b\s*", "", ret).strip()
+                            is_ctor = name == cls or name == "~" + cls
+                            params = text[paren + 1:close_paren]
+                            quals_clean = re.sub(r"\boverride\b|\bfinal\b", "", quals).strip()
+                            decl = f"{head}({params}){quals.rstrip()};"
+                            if is_ctor:
+                                definition = (f"URLMINT_DECL {cls}::{name}({strip_defaults(params)})"
+                                              f"{(' ' + quals_clean) if quals_clean else ''}"
+                                              f"{(' ' + init.strip()) if init.strip() else ''} {body}")
+                            else:
+                                definition = (f"URLMINT_DECL auto {cls}::{name}({strip_defaults(params)})"
+                                              f"{(' ' + quals_clean) if quals_clean else ''} -> {spec} {body}")
+                            decl = re.sub(r"^(\s*)", lambda mm: mm.group(1) + "URLMINT_DECL ", decl, count=1) \
+                                if not is_ctor else decl
+                            moves.append((i, body_close + 1, decl, definition, namespaces))
+                            i = body_close + 1
+                            continue
+            if c in "{(":
+                depth += 1
+            elif c in "})":
+                depth -= 1
+            i += 1
+    if not moves:
+        return
+    out, cursor = [], 0
+    for start, end, decl, _, _ in sorted(moves):
+        out.append(text[cursor:start])
+        out.append(decl)
+        cursor = end
+    out.append(text[cursor:])
+    header.write_text("".join(out))
+    defs = []
+    for _, _, _, definition, namespaces in moves:
+        defs.append("".join(f"namespace {n} {{\n" for n in namespaces) + "\n" + definition + "\n\n" +
+                    "".join(f"}}  // namespace {n}\n" for n in reversed(namespaces)))
+    guard_end = ipp.rfind("#endif")
+    ipp = ipp[:guard_end] + "\n".join(defs) + "\n" + ipp[guard_end:]
+    impl.write_text(re.sub(r"\n{3,}", "\n\n", ipp))
+    print(f"{header}: moved {len(moves)} member bodies of {', '.join(class_names)} to impl/{header.stem}.ipp")
+
+
 if __name__ == "__main__":
-    for arg in sys.argv[1:]:
-        convert(Path(arg))
+    # scripts/separate_bodies.py HEADER [HEADER...] [--members HEADER=Class,Class ...]
+    args = sys.argv[1:]
+    members = [a for a in args if "=" in a]
+    for arg in args:
+        if arg != "--members" and "=" not in arg:
+            convert(Path(arg))
+    for spec in members:
+        path, classes = spec.split("=", 1)
+        move_members(Path(path), classes.split(","))

@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "config.hpp"
 #include "encoding.hpp"
 
 #if defined(__GNUC__)
@@ -56,26 +57,15 @@ using unique_evp_md_ctx = std::unique_ptr<EVP_MD_CTX, evp_md_ctx_deleter>;
 using unique_evp_pkey_ctx = std::unique_ptr<EVP_PKEY_CTX, evp_pkey_ctx_deleter>;
 
 /// Drains OpenSSL's thread-local error queue into "; "-separated text (empty when clear).
-inline std::string openssl_errors() {
-  std::string text;
-  char buffer[256];
-  while (unsigned long code = ERR_get_error()) {
-    ERR_error_string_n(code, buffer, sizeof buffer);
-    if (!text.empty()) text += "; ";
-    text += buffer;
-  }
-  return text;
-}
+URLMINT_DECL std::string openssl_errors();
 
 }  // namespace detail
 
 /// Wipes `size` bytes at `data` in a way the compiler may not optimize away.
-inline void secure_wipe(void* data, std::size_t size) noexcept { OPENSSL_cleanse(data, size); }
+URLMINT_DECL void secure_wipe(void* data, std::size_t size) noexcept;
 
 /// Compares two byte ranges in time that does not depend on where they differ.
-inline bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
+URLMINT_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 namespace detail {
 
@@ -224,19 +214,10 @@ struct hex_pair_table {
 inline constexpr hex_pair_table hex_pairs{};
 
 /// Writes the 64 lowercase hex digits of `d` to `out` (no terminator).
-inline void hex_digest_to(char* out, const sha256_digest& d) noexcept {
-  for (std::size_t i = 0; i < d.size(); ++i) std::memcpy(out + 2 * i, hex_pairs.text + 2 * d[i], 2);
-}
+URLMINT_DECL void hex_digest_to(char* out, const sha256_digest& d) noexcept;
 
 /// HMAC-SHA256 of `message` from saved pad states, with no key object to build and wipe.
-inline sha256_digest hmac_from_pads(const hmac_sha256_pads& pads, std::string_view message) noexcept {
-  sha256 inner(pads.inner);
-  inner.update(message);
-  const sha256_digest inner_digest = inner.finish();
-  sha256 outer(pads.outer);
-  outer.update(inner_digest.data(), inner_digest.size());
-  return outer.finish();
-}
+URLMINT_DECL sha256_digest hmac_from_pads(const hmac_sha256_pads& pads, std::string_view message) noexcept;
 
 /// An output for the encoders in encoding.hpp that batches small appends into whole blocks
 /// before handing them to SHA-256: a canonical request arrives as a dozen short pieces, and
@@ -278,17 +259,10 @@ class buffered_sha256 {
 }  // namespace detail
 
 /// SHA-256 of `data`.
-inline sha256_digest sha256_of(std::string_view data) noexcept {
-  sha256 h;
-  h.update(data);
-  return h.finish();
-}
+URLMINT_DECL sha256_digest sha256_of(std::string_view data) noexcept;
 
 /// Lowercase hex SHA-256 of `data`, as SigV4's payload hash and canonical-request hash.
-inline std::string sha256_hex(std::string_view data) {
-  const auto d = sha256_of(data);
-  return hex_encode(d.data(), d.size());
-}
+URLMINT_DECL std::string sha256_hex(std::string_view data);
 
 /// An HMAC-SHA256 key with its inner and outer pad states precomputed, so each MAC costs
 /// only the message blocks plus one outer block. Immutable after construction, so one
@@ -350,15 +324,15 @@ class hmac_sha256_key {
 };
 
 /// HMAC-SHA256 of `message` under `key`.
-inline sha256_digest hmac_sha256(std::string_view key, std::string_view message) noexcept {
-  return hmac_sha256_key(key).mac(message);
-}
+URLMINT_DECL sha256_digest hmac_sha256(std::string_view key, std::string_view message) noexcept;
 
 /// A byte view of a digest, for chaining HMACs.
-inline std::string_view as_bytes(const sha256_digest& d) noexcept {
-  return {reinterpret_cast<const char*>(d.data()), d.size()};
-}
+URLMINT_DECL std::string_view as_bytes(const sha256_digest& d) noexcept;
 
 }  // namespace urlmint
+
+#if defined(URLMINT_HEADER_ONLY)
+#include "impl/crypto.ipp"
+#endif
 
 #endif  // URLMINT_CRYPTO_HPP

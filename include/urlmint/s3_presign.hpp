@@ -11,7 +11,6 @@
 // there is only the key's encoding, three hash updates over the URL as written (no canonical
 // request string), one HMAC from the day's cached pad states, and the hex signature.
 
-#include <algorithm>  // std::reverse
 #include <atomic>    // std::atomic
 #include <chrono>
 #include <cstdint>   // std::uint64_t
@@ -23,6 +22,7 @@
 #include <system_error>  // std::error_code
 #include <vector>
 
+#include "config.hpp"
 #include "s3.hpp"
 
 namespace urlmint {
@@ -46,74 +46,12 @@ struct presign_plan {
   secret_string encoded_token;    // uri_encode(session token); empty for long-term keys
 };
 
-inline presign_plan make_presign_plan(const credentials& creds, const config& cfg) {
-  presign_plan plan;
-  if (cfg.region.empty()) return plan;
-  for (char c : cfg.region)
-    if (c == '/' || static_cast<unsigned char>(c) <= ' ') return plan;
-  try {
-    validate(creds);
-  } catch (const error&) {
-    return plan;
-  }
-  plan.aws = is_aws_endpoint(cfg);
-  plan.style = cfg.style;
-  if (plan.aws) {
-    for (char c : cfg.region)
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return plan;
-    plan.scheme = "https";
-    plan.host = aws_s3_host(cfg.region);
-  } else {
-    endpoint e;
-    try {
-      e = parse_endpoint(cfg.endpoint_url);
-    } catch (const error&) {
-      return plan;
-    }
-    plan.scheme = e.scheme;
-    plan.host = e.authority();
-    plan.base_path = e.base_path;
-    plan.host_takes_buckets = !(is_ip_address(e.host) || e.host == "localhost");
-  }
-  plan.region = cfg.region;
-  plan.credential_prefix = uri_encode(creds.access_key_id);
-  plan.credential_prefix.append("%2F");
-  plan.credential_suffix = "%2F";
-  uri_encode_to(plan.credential_suffix, cfg.region, slash_encoding::encode);
-  plan.credential_suffix.append("%2Fs3%2Faws4_request");
-  if (creds.is_temporary()) plan.encoded_token = secret_string(uri_encode(creds.session_token.reveal()));
-  plan.usable = true;
-  return plan;
-}
+URLMINT_DECL presign_plan make_presign_plan(const credentials& creds, const config& cfg);
 
 // Whether the validators would accept this bucket under `plan`, and if so whether it goes in
 // the host. Mirrors validate_bucket() and resolve() (tests/presign_fastpath_test.cpp compares
 // them over generated inputs); returns false where they would throw.
-inline bool route_bucket(const presign_plan& plan, std::string_view bucket, bool& virtual_hosted) {
-  if (bucket.empty() || signed_outside_sigv4(bucket)) return false;  // (not here: s3express.hpp, s3_mrap.hpp)
-  const bool aws_name_ok = aws_bucket_name_problem(bucket).empty();
-  const bool has_dot = bucket.find('.') != std::string_view::npos;
-  if (plan.aws) {
-    if (!aws_name_ok) return false;
-    switch (plan.style) {
-      case addressing_style::automatic:
-        virtual_hosted = !has_dot;  // https: *.s3.amazonaws.com covers one label only
-        return true;
-      case addressing_style::path:
-        virtual_hosted = false;
-        return true;
-      case addressing_style::virtual_hosted:
-        virtual_hosted = true;
-        return !has_dot;
-    }
-    return false;
-  }
-  if (bucket.size() > 255) return false;
-  for (char c : bucket)
-    if (c == '/' || static_cast<unsigned char>(c) < ' ' || c == 0x7f) return false;
-  virtual_hosted = plan.style == addressing_style::virtual_hosted;
-  return !virtual_hosted || (plan.host_takes_buckets && aws_name_ok);
-}
+URLMINT_DECL bool route_bucket(const presign_plan& plan, std::string_view bucket, bool& virtual_hosted);
 
 // An encoder output writing through a raw pointer into room the caller has reserved.
 struct raw_sink {
@@ -172,173 +110,10 @@ class presign_target {
 
   /// Validates the bucket and options against `plan` and lays out the fixed text. Sets `ec`
   /// (invalid_argument) and returns false when every key would fail.
-  bool prepare(const presign_plan& plan, std::string_view bucket, const presign_options& opts, std::error_code& ec) {
-    ready_ = false;
-    pads_date_ = 0;
-    second_ = -1;
-    ec.clear();
-    std::string_view method;  // as S3 signs it, from any case (see canonical_method)
-    for (std::string_view m : {s3::method::get, s3::method::put, s3::method::head, s3::method::delete_})
-      if (ascii_iequals(opts.method, m)) method = m;
-    const auto expires = opts.expires_in.count();
-    bool virtual_hosted = false;
-    if (!plan.usable || method.empty() ||
-        expires < 1 || expires > sigv4::max_presign_expiry_seconds || !route_bucket(plan, bucket, virtual_hosted)) {
-      ec = make_error_code(errc::invalid_argument);
-      return false;
-    }
-    // What sigv4::compute refuses: headers that would not be one line on the wire, a control
-    // character in the path.
-    for (const auto& h : opts.headers)
-      if (!sigv4::is_token(h.name) || !sigv4::is_field_value(h.value)) {
-        ec = make_error_code(errc::invalid_argument);
-        return false;
-      }
-    for (char c : plan.base_path)
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-        ec = make_error_code(errc::invalid_argument);
-        return false;
-      }
-    plan_ = &plan;
-
-    // An upper bound of all the text below, so the arena is sized once and views into it stay.
-    std::size_t extras = 0;  // the extra parameters, encoded, with their '=' and '&'
-    for (const auto& q : opts.query) extras += 3 * (q.name.size() + q.value.size()) + 2;
-    std::size_t header_text = 0;  // the extra headers' names and values with ':' and '\n'
-    for (const auto& h : opts.headers) header_text += h.name.size() + h.value.size() + 2;
-    const std::size_t host_size = (virtual_hosted ? bucket.size() + 1 : 0) + plan.host.size();
-    const std::size_t credential_size = plan.credential_prefix.size() + 8 + plan.credential_suffix.size();
-    const std::size_t query_bound = extras + credential_size + 3 * (header_text + 5) + 200;
-    const std::size_t bound = plan.scheme.size() + 3 + host_size + plan.base_path.size() + 3 * bucket.size() + 2 +
-                              method.size() + 1 +                       // head, method
-                              header_text + 4 * header_text + host_size + 48 +  // headers, tail, scratch
-                              8 + 3 * (header_text + 5) + extras + credential_size + 16 +  // query values
-                              query_bound + plan.region.size() + 124 + 256;  // query, string to sign, slack
-    char* const base = arena_.reserve(bound);
-    raw_sink w{base};
-
-    // The URL up to the key: scheme://[bucket.]host[base_path][/bucket]/
-    w.append(plan.scheme);
-    w.append("://", 3);
-    const char* const host_at = w.p;
-    if (virtual_hosted) {
-      w.append(bucket);
-      w.push_back('.');
-    }
-    w.append(plan.host);
-    host_ = std::string_view(host_at, static_cast<std::size_t>(w.p - host_at));
-    path_at_ = static_cast<std::size_t>(w.p - base);
-    w.append(plan.base_path);
-    if (!virtual_hosted) {
-      w.push_back('/');
-      uri_encode_to(w, bucket, slash_encoding::encode);
-    }
-    w.push_back('/');  // the key follows, encoded once with "/" kept: S3 signs the path as sent
-    head_ = std::string_view(base, static_cast<std::size_t>(w.p - base));
-
-    const char* const method_at = w.p;
-    w.append(method);
-    w.push_back('\n');
-    method_nl_ = std::string_view(method_at, static_cast<std::size_t>(w.p - method_at));
-
-    // Canonical headers: the extra headers (lowercased, values canonicalized) and host, unless
-    // the caller signs a Host of their own, sorted; then the signed-headers list.
-    header_count_ = opts.headers.size() + 1;
-    sigv4::detail::header_view* const headers = header_items_.reserve(header_count_);
-    bool has_host = false;
-    for (std::size_t i = 0; i < opts.headers.size(); ++i) {
-      const char* name_at = w.p;
-      sigv4::detail::lowercase_to(w, opts.headers[i].name);
-      const char* value_at = w.p;
-      sigv4::detail::canonical_header_value_to(w, opts.headers[i].value);
-      headers[i] = {std::string_view(name_at, static_cast<std::size_t>(value_at - name_at)),
-                    std::string_view(value_at, static_cast<std::size_t>(w.p - value_at))};
-      if (headers[i].name == "host") has_host = true;
-    }
-    if (has_host) --header_count_;
-    else headers[header_count_ - 1] = {"host", host_};
-    const char* const tail_at = w.p;
-    w.push_back('\n');
-    char* const signed_at_scratch = w.p + 3 * header_text + host_size + 16;  // after the tail's room
-    raw_sink signed_list{signed_at_scratch};
-    sigv4::detail::join_canonical_headers(headers, header_count_, w, signed_list);
-    const std::string_view signed_headers(signed_at_scratch,
-                                          static_cast<std::size_t>(signed_list.p - signed_at_scratch));
-    w.push_back('\n');
-    w.append(signed_headers);  // moves the list into place (the scratch copy lies beyond)
-    w.push_back('\n');
-    w.append(sigv4::unsigned_payload);
-    tail_ = std::string_view(tail_at, static_cast<std::size_t>(w.p - tail_at));
-    const std::string_view signed_in_tail(tail_.data() + tail_.size() - sigv4::unsigned_payload.size() - 1 -
-                                              signed_headers.size(),
-                                          signed_headers.size());
-
-    // X-Amz-Expires's digits.
-    char* const expires_at = w.p;
-    for (auto v = expires; v > 0; v /= 10) *w.p++ = static_cast<char>('0' + v % 10);
-    std::reverse(expires_at, w.p);
-    const std::string_view expires_text(expires_at, static_cast<std::size_t>(w.p - expires_at));
-    // X-Amz-SignedHeaders's value, encoded (";" becomes %3B).
-    const char* const signed_enc_at = w.p;
-    uri_encode_to(w, signed_in_tail, slash_encoding::encode);
-    const std::string_view signed_encoded(signed_enc_at, static_cast<std::size_t>(w.p - signed_enc_at));
-
-    // The extra query parameters, encoded once.
-    // (A caller's parameter named like X-Amz-Date sorts against its value, which changes
-    // with the time: set_time() puts the query in order again every second for that reason.)
-    items_ = query_items_.reserve(opts.query.size() + 6);
-    query_item* const items = items_;
-    std::size_t n = 0;
-    for (const auto& q : opts.query) {
-      const char* name_at = w.p;
-      uri_encode_to(w, q.name, slash_encoding::encode);
-      const char* value_at = w.p;
-      uri_encode_to(w, q.value, slash_encoding::encode);
-      items[n++] = {name_at, static_cast<std::size_t>(value_at - name_at), value_at,
-                    static_cast<std::size_t>(w.p - value_at), false};
-    }
-    // The X-Amz-Credential value with room for the date, which set_time() fills in.
-    char* const credential_at = w.p;
-    w.append(plan.credential_prefix);
-    w.append("00000000", 8);
-    w.append(plan.credential_suffix);
-    credential_ = std::string_view(credential_at, static_cast<std::size_t>(w.p - credential_at));
-    char* const timestamp_at = w.p;
-    w.append("00000000T000000Z", 16);
-    timestamp_value_ = std::string_view(timestamp_at, 16);
-    items[n++] = {"X-Amz-Algorithm", 15, sigv4::algorithm.data(), sigv4::algorithm.size(), false};
-    items[n++] = {"X-Amz-Credential", 16, credential_.data(), credential_.size(), false};
-    items[n++] = {"X-Amz-Date", 10, timestamp_at, 16, false};
-    items[n++] = {"X-Amz-Expires", 13, expires_text.data(), expires_text.size(), false};
-    items[n++] = {"X-Amz-SignedHeaders", 19, signed_encoded.data(), signed_encoded.size(), false};
-    token_ = plan.encoded_token.reveal();
-    if (!token_.empty()) items[n++] = {"X-Amz-Security-Token", 20, token_.data(), token_.size(), true};
-    item_count_ = n;
-    query_size_ = n - 1;
-    for (std::size_t i = 0; i < n; ++i) query_size_ += items[i].name_size + 1 + items[i].value_size;
-    query_at_ = w.p;  // laid out by set_time(), on the first URL
-    w.p += query_size_ - token_.size();
-
-    // The string to sign: "AWS4-HMAC-SHA256\n" TIMESTAMP "\n" DATE "/" REGION "/s3/aws4_request\n" HEX
-    char* const sts_at = w.p;
-    w.append(sigv4::algorithm);
-    w.push_back('\n');
-    w.append("00000000T000000Z", 16);
-    w.push_back('\n');
-    w.append("00000000", 8);
-    w.push_back('/');
-    w.append(plan.region);
-    w.append("/s3/aws4_request\n", 17);
-    sts_ = sts_at;
-    sts_size_ = static_cast<std::size_t>(w.p - sts_at) + 64;
-    ready_ = true;
-    return true;
-  }
+  URLMINT_DECL bool prepare(const presign_plan& plan, std::string_view bucket, const presign_options& opts, std::error_code& ec);
 
   /// The longest URL append_to() may write for `key`.
-  std::size_t max_size(std::string_view key) const noexcept {
-    return head_.size() + 3 * key.size() + 1 + query_size_ + 17 + 64;
-  }
+  URLMINT_DECL std::size_t max_size(std::string_view key) const noexcept;
 
   /// Writes the presigned URL of `key` at `now` to `dst` (room: max_size(key)) and returns
   /// its size, or sets `ec` and returns 0 for a key S3 refuses. `pads_for(date, pads)` puts
@@ -413,43 +188,9 @@ class presign_target {
  private:
   // The query in canonical order, the token left out: it goes in at token_at_, from the
   // plan, so a long session token is never copied here.
-  void lay_out_query() noexcept {
-    query_item* const items = items_;
-    for (std::size_t i = 1; i < item_count_; ++i) {
-      const query_item item = items[i];
-      std::size_t j = i;
-      for (; j > 0 && item < items[j - 1]; --j) items[j] = items[j - 1];
-      items[j] = item;
-    }
-    raw_sink q{query_at_};
-    token_at_ = std::string_view::npos;
-    for (std::size_t i = 0; i < item_count_; ++i) {
-      if (i > 0) q.push_back('&');
-      q.append(items[i].name, items[i].name_size);
-      q.push_back('=');
-      if (items[i].is_token) token_at_ = static_cast<std::size_t>(q.p - query_at_);
-      else q.append(items[i].value, items[i].value_size);
-    }
-    query_text_size_ = static_cast<std::size_t>(q.p - query_at_);
-    if (token_at_ == std::string_view::npos) token_at_ = query_text_size_;
-  }
+  URLMINT_DECL void lay_out_query() noexcept;
 
-  void set_time(std::int64_t second) {
-    second_ = second;
-    const amz_date when = format_amz_date(from_unix_seconds(second));
-    std::memcpy(date_, when.text.data(), 8);
-    std::uint64_t word = 0;
-    std::memcpy(&word, date_, 8);
-    date_word_ = word;
-    // The string to sign's timestamp and scope date.
-    std::memcpy(sts_ + 17, when.text.data(), 16);
-    std::memcpy(sts_ + 34, when.text.data(), 8);
-    // The query's: X-Amz-Credential's date and X-Amz-Date, then the order again if a caller's
-    // parameter sorts against them.
-    std::memcpy(const_cast<char*>(credential_.data()) + plan_->credential_prefix.size(), when.text.data(), 8);
-    std::memcpy(const_cast<char*>(timestamp_value_.data()), when.text.data(), 16);
-    lay_out_query();
-  }
+  URLMINT_DECL void set_time(std::int64_t second);
 
   small_buffer<char, 2048> arena_;
   small_buffer<sigv4::detail::header_view, 8> header_items_;
@@ -482,60 +223,25 @@ class presign_target {
 
 // Throws the error the validators give for an input presign_target refused (the same
 // message as before the fast path existed: the validators are the one source of messages).
-[[noreturn]] inline void throw_presign_error(const credentials& creds, const config& cfg, std::string_view bucket,
-                                             std::string_view key, const presign_options& opts, time_point now) {
-  const presign_inputs in = make_presign_inputs(cfg, bucket, key, opts, now);
-  (void)sigv4::compute(in.request, creds, in.params);  // every check, in the general steps' order
-  throw error(errc::invalid_argument, "s3: cannot presign s3://" + std::string(bucket) + "/" + std::string(key));
-}
+[[noreturn]] URLMINT_DECL void throw_presign_error(const credentials& creds, const config& cfg, std::string_view bucket,
+                                             std::string_view key, const presign_options& opts, time_point now);
 
 // The pads of a signing key derived now (no cache).
-inline void derive_pads(const credentials& creds, std::string_view region, std::string_view date,
-                        urlmint::detail::hmac_sha256_pads& out) {
-  const sigv4::signing_key derived(creds.secret_access_key.reveal(), date, region, "s3");
-  out = derived.hmac().pads();
-}
+URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region, std::string_view date,
+                        urlmint::detail::hmac_sha256_pads& out);
 
 }  // namespace detail
 
 /// A presigned URL for bucket/key, valid from `now` for opts.expires_in. Pass a cache to reuse
 /// signing keys across calls; an s3::signer (or s3::presigner) is faster still.
 /// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
-inline std::string presign(const credentials& creds, const config& cfg, std::string_view bucket,
+URLMINT_DECL std::string presign(const credentials& creds, const config& cfg, std::string_view bucket,
                            std::string_view key, const presign_options& opts, time_point now,
-                           sigv4::signing_key_cache* cache = nullptr) {
-  if (mrap::is_mrap_arn(bucket)) {  // SigV4a for every region, s3_mrap.hpp and sigv4a.hpp
-    const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
-    return sigv4a::presign(in.request, creds, mrap::signing_params(in.params), &sigv4a::process_key_cache());
-  }
-  if (s3express::is_directory_bucket(bucket)) {  // a session's URL, signed by s3express.hpp
-    const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
-    return s3express::presign(in.request, creds, in.params, cache);
-  }
-  const detail::presign_plan plan = detail::make_presign_plan(creds, cfg);
-  detail::presign_target target;
-  std::error_code ec;
-  std::string url;
-  if (target.prepare(plan, bucket, opts, ec)) {
-    target.append_to(
-        url, key, now,
-        [&](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
-          if (cache != nullptr) pads = cache->get(creds.secret_access_key.reveal(), date, cfg.region, "s3")->hmac().pads();
-          else detail::derive_pads(creds, cfg.region, date, pads);
-        },
-        ec);
-  }
-  if (ec) detail::throw_presign_error(creds, cfg, bucket, key, opts, now);
-  return url;
-}
+                           sigv4::signing_key_cache* cache = nullptr);
 
 /// A presigned GET valid for `expires_in`.
-inline std::string presign_get_object(const credentials& creds, const config& cfg, std::string_view bucket,
-                                      std::string_view key, std::chrono::seconds expires_in, time_point now) {
-  presign_options o;
-  o.expires_in = expires_in;
-  return presign(creds, cfg, bucket, key, o, now);
-}
+URLMINT_DECL std::string presign_get_object(const credentials& creds, const config& cfg, std::string_view bucket,
+                                      std::string_view key, std::chrono::seconds expires_in, time_point now);
 
 class presigner;
 
@@ -548,9 +254,7 @@ class signer {
  public:
   /// Throws errc::invalid_credentials for incomplete fixed credentials. A rotating source is
   /// first asked when the first URL or request is signed.
-  signer(credentials_source source, config cfg) : source_(std::move(source)), cfg_(std::move(cfg)) {
-    if (!source_.rotates()) current(time_point{});
-  }
+  signer(credentials_source source, config cfg);
   ~signer() { delete state_.load(std::memory_order_relaxed); }
   signer(const signer&) = delete;
   signer& operator=(const signer&) = delete;
@@ -565,14 +269,7 @@ class signer {
   /// directory bucket, whose requests are signed with its S3 Express session (from the session
   /// cache set with use_sessions()). Throws errc::invalid_argument for a directory bucket when
   /// there is no session cache.
-  std::shared_ptr<const credentials> credentials_for(std::string_view bucket, time_point now) const {
-    if (!s3express::is_directory_bucket(bucket)) return credentials_at(now);
-    if (!sessions_)
-      throw error(errc::invalid_argument, "s3: directory bucket \"" + std::string(bucket) +
-                                              "\" needs an S3 Express session; sign through s3::client, which "
-                                              "calls CreateSession, or give the signer a session cache");
-    return sessions_->get(bucket, *credentials_at(now), now);
-  }
+  URLMINT_DECL std::shared_ptr<const credentials> credentials_for(std::string_view bucket, time_point now) const;
   /// Gives the signer the S3 Express session cache that credentials_for() uses. Call it before
   /// the signer is shared between threads.
   void use_sessions(std::shared_ptr<s3express::session_cache> sessions) { sessions_ = std::move(sessions); }
@@ -582,66 +279,29 @@ class signer {
   /// A presigned URL (the same bytes as s3::presign), with this signer's key for the day
   /// (one heap allocation, the returned string, for options that fit in 2 KiB). For many
   /// keys of one bucket, an s3::presigner does the per-bucket work once.
-  std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts,
-                      time_point now) const {
-    std::string url;
-    presign_append(url, bucket, key, opts, now);
-    return url;
-  }
+  URLMINT_DECL std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts,
+                      time_point now) const;
   /// The same, without exceptions (std::filesystem style): on bad input (an expiry over
   /// 604800 s, an empty key, an invalid bucket, ...) or missing credentials, returns an empty
   /// string and sets `ec` (urlmint::errc); clears `ec` on success.
-  std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts, time_point now,
-                      std::error_code& ec) const {
-    std::string url;
-    presign_append(url, bucket, key, opts, now, ec);
-    return url;
-  }
+  URLMINT_DECL std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts, time_point now,
+                      std::error_code& ec) const;
   /// Appends the presigned URL of presign() to `out` (nothing else: no newline). Makes no heap
   /// allocation when `out` already has room for it (reuse one buffer for many URLs) and the
   /// options fit in 2 KiB. Throws like s3::presign, leaving `out` unchanged.
-  void presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
-                      time_point now) const {
-    if (signed_outside_sigv4(bucket)) {
-      out += s3::presign(*credentials_for(bucket, now), cfg_, bucket, key, opts, now, &cache_);
-      return;
-    }
-    const state& st = current(now);
-    std::error_code ec;
-    append_with(st, out, bucket, key, opts, now, ec);
-    if (ec) detail::throw_presign_error(*st.creds, cfg_, bucket, key, opts, now);
-  }
+  URLMINT_DECL void presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
+                      time_point now) const;
   /// The same, without exceptions: on failure `out` is unchanged and `ec` set.
-  void presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
-                      time_point now, std::error_code& ec) const {
-    if (signed_outside_sigv4(bucket)) {
-      ec.clear();
-      try {
-        presign_append(out, bucket, key, opts, now);
-      } catch (const error& e) {
-        ec = e.error_code();
-      }
-      return;
-    }
-    const state* st = current(now, ec);
-    if (st != nullptr) append_with(*st, out, bucket, key, opts, now, ec);
-  }
+  URLMINT_DECL void presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
+                      time_point now, std::error_code& ec) const;
   /// A presigned URL valid from the system clock's now.
-  std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts = {}) const {
-    return presign(bucket, key, opts, clock::now());
-  }
+  URLMINT_DECL std::string presign(std::string_view bucket, std::string_view key, const presign_options& opts = {}) const;
   /// A header-signed request (see s3::sign_request).
-  sigv4::signed_request sign(request_options request, time_point now) const {
-    const auto creds = credentials_for(request.bucket, now);
-    return s3::sign_request(*creds, cfg_, std::move(request), now, &cache_);
-  }
+  URLMINT_DECL sigv4::signed_request sign(request_options request, time_point now) const;
   /// sign() with the fields of request_options in order (prefer request_options).
-  sigv4::signed_request sign(std::string_view method, std::string_view bucket, std::string_view key,
+  URLMINT_DECL sigv4::signed_request sign(std::string_view method, std::string_view bucket, std::string_view key,
                              std::vector<sigv4::query_param> query, std::vector<sigv4::header> headers,
-                             std::string_view payload_hash, time_point now) const {
-    return s3::sign_request(*credentials_for(bucket, now), cfg_, method, bucket, key, std::move(query),
-                            std::move(headers), payload_hash, now, &cache_);
-  }
+                             std::string_view payload_hash, time_point now) const;
 
  private:
   friend class presigner;
@@ -674,59 +334,14 @@ class signer {
   // rotation finishes its URL in microseconds, so minutes are a wide margin.
   static constexpr std::chrono::minutes retire_grace{10};
 
-  void append_with(const state& st, std::string& out, std::string_view bucket, std::string_view key,
-                   const presign_options& opts, time_point now, std::error_code& ec) const {
-    detail::presign_target target;
-    if (target.prepare(st.plan, bucket, opts, ec))
-      target.append_to(
-          out, key, now, [&st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st.pads_for(date, pads); },
-          ec);
-  }
+  URLMINT_DECL void append_with(const state& st, std::string& out, std::string_view bucket, std::string_view key,
+                   const presign_options& opts, time_point now, std::error_code& ec) const;
 
-  const state& current(time_point now) const {
-    const state* st = state_.load(std::memory_order_acquire);
-    if (st != nullptr && st->current_at(now)) return *st;
-    return rotate(now);
-  }
+  URLMINT_DECL const state& current(time_point now) const;
   // The non-throwing form: nullptr and `ec` set when the source fails.
-  const state* current(time_point now, std::error_code& ec) const noexcept {
-    ec.clear();
-    const state* st = state_.load(std::memory_order_acquire);
-    if (st != nullptr && st->current_at(now)) return st;
-    try {
-      return &rotate(now);
-    } catch (const error& e) {
-      ec = e.error_code();
-    } catch (const std::exception&) {
-      ec = make_error_code(errc::invalid_credentials);
-    }
-    return nullptr;
-  }
+  URLMINT_DECL const state* current(time_point now, std::error_code& ec) const noexcept;
 
-  const state& rotate(time_point now) const {
-    std::lock_guard<std::mutex> lock(rotate_mutex_);
-    const state* old = state_.load(std::memory_order_relaxed);
-    if (old != nullptr && old->current_at(now)) return *old;
-    time_point until;
-    std::shared_ptr<const credentials> creds = source_.get(now, until);
-    if (!creds) throw error(errc::invalid_credentials, "s3: the credentials source returned no credentials");
-    if (old != nullptr && old->creds == creds) {
-      old->current_until.store(until.time_since_epoch().count(), std::memory_order_release);
-      return *old;
-    }
-    validate(*creds);
-    auto fresh = std::make_unique<state>();
-    fresh->plan = detail::make_presign_plan(*creds, cfg_);
-    fresh->creds = std::move(creds);
-    fresh->generation = ++generations_;
-    fresh->current_until.store(until.time_since_epoch().count(), std::memory_order_relaxed);
-    const state* published = fresh.release();
-    state_.store(published, std::memory_order_release);
-    const auto steady_now = std::chrono::steady_clock::now();
-    if (old != nullptr) retired_.push_back({std::unique_ptr<const state>(old), steady_now});
-    while (!retired_.empty() && steady_now - retired_.front().since > retire_grace) retired_.erase(retired_.begin());
-    return *published;
-  }
+  URLMINT_DECL const state& rotate(time_point now) const;
 
   credentials_source source_;
   config cfg_;
@@ -747,38 +362,17 @@ class presigner {
  public:
   /// Throws errc::invalid_argument (the message of s3::presign) when no key could be presigned
   /// with this bucket and these options, or what the credentials source throws.
-  presigner(const signer& s, std::string bucket, presign_options opts)
-      : signer_(&s), bucket_(std::move(bucket)), opts_(std::move(opts)) {
-    std::error_code ec;
-    const signer::state& st = signer_->current(clock::now());
-    if (!bind(st, ec)) detail::throw_presign_error(*st.creds, signer_->cfg_, bucket_, "key", opts_, clock::now());
-  }
+  presigner(const signer& s, std::string bucket, presign_options opts);
   presigner(const presigner&) = delete;
   presigner& operator=(const presigner&) = delete;
 
   /// Appends the URL of `key` signed at `now` to `out`. Throws like signer::presign_append,
   /// leaving `out` unchanged.
-  void append(std::string& out, std::string_view key, time_point now) {
-    std::error_code ec;
-    append(out, key, now, ec);
-    if (ec) detail::throw_presign_error(*signer_->current(now).creds, signer_->cfg_, bucket_, key, opts_, now);
-  }
+  URLMINT_DECL void append(std::string& out, std::string_view key, time_point now);
   /// The same, without exceptions: on failure `out` is unchanged and `ec` set.
-  void append(std::string& out, std::string_view key, time_point now, std::error_code& ec) {
-    const std::size_t start = out.size();
-    for (int attempt = 0; attempt < 2; ++attempt) {  // twice if a rotation lengthened the URL
-      out.resize(start + max_size(key));
-      const std::size_t n = write(&out[start], out.size() - start, key, now, ec);
-      out.resize(start + n);
-      if (ec != errc::too_large) return;
-    }
-  }
+  URLMINT_DECL void append(std::string& out, std::string_view key, time_point now, std::error_code& ec);
   /// The URL of `key` at `now`.
-  std::string presign(std::string_view key, time_point now) {
-    std::string url;
-    append(url, key, now);
-    return url;
-  }
+  URLMINT_DECL std::string presign(std::string_view key, time_point now);
 
   /// The most write() puts out for `key` with the credentials it last used.
   std::size_t max_size(std::string_view key) const noexcept { return target_.max_size(key); }
@@ -786,26 +380,10 @@ class presigner {
   /// unless the credentials rotate in between) and returns its size. On failure returns 0 and
   /// sets `ec`: errc::too_large when `room` is short (ask max_size(key) again), else as
   /// append(). For callers with their own output buffer, such as `--batch`.
-  std::size_t write(char* dst, std::size_t room, std::string_view key, time_point now, std::error_code& ec) {
-    ec.clear();
-    const signer::state* st = signer_->current(now, ec);
-    if (st == nullptr) return 0;
-    if (st->generation != generation_ && !bind(*st, ec)) return 0;
-    if (target_.max_size(key) > room) {
-      ec = make_error_code(errc::too_large);
-      return 0;
-    }
-    return target_.write(
-        dst, key, now, [st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st->pads_for(date, pads); },
-        ec);
-  }
+  URLMINT_DECL std::size_t write(char* dst, std::size_t room, std::string_view key, time_point now, std::error_code& ec);
 
  private:
-  bool bind(const signer::state& st, std::error_code& ec) {
-    if (!target_.prepare(st.plan, bucket_, opts_, ec)) return false;
-    generation_ = st.generation;
-    return true;
-  }
+  URLMINT_DECL bool bind(const signer::state& st, std::error_code& ec);
 
   const signer* signer_;
   std::string bucket_;
@@ -816,5 +394,9 @@ class presigner {
 
 }  // namespace s3
 }  // namespace urlmint
+
+#if defined(URLMINT_HEADER_ONLY)
+#include "impl/s3_presign.ipp"
+#endif
 
 #endif  // URLMINT_S3_PRESIGN_HPP

@@ -19,5 +19,8 @@
 #include "impl/verify.ipp"
 #include "impl/cloudfront_management.ipp"
 #include "impl/checksums.ipp"
+#include "impl/crypto.ipp"
+#include "impl/sigv4.ipp"
+#include "impl/s3_presign.ipp"
 
 #endif  // URLMINT_SRC_HPP

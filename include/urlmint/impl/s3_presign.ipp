@@ -1,0 +1,655 @@
+#ifndef URLMINT_IMPL_S3_PRESIGN_IPP
+#define URLMINT_IMPL_S3_PRESIGN_IPP
+
+// Definitions for s3_presign.hpp: included by it when header-only, by <urlmint/src.hpp> once
+// under URLMINT_SEPARATE_COMPILATION.
+
+#include <algorithm>  // only the definitions need it
+
+#include "../s3_presign.hpp"
+
+namespace urlmint {
+namespace s3 {
+namespace detail {
+
+URLMINT_DECL presign_plan make_presign_plan(const credentials& creds, const config& cfg) {
+  presign_plan plan;
+  if (cfg.region.empty()) return plan;
+  for (char c : cfg.region)
+    if (c == '/' || static_cast<unsigned char>(c) <= ' ') return plan;
+  try {
+    validate(creds);
+  } catch (const error&) {
+    return plan;
+  }
+  plan.aws = is_aws_endpoint(cfg);
+  plan.style = cfg.style;
+  if (plan.aws) {
+    for (char c : cfg.region)
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return plan;
+    plan.scheme = "https";
+    plan.host = aws_s3_host(cfg.region);
+  } else {
+    endpoint e;
+    try {
+      e = parse_endpoint(cfg.endpoint_url);
+    } catch (const error&) {
+      return plan;
+    }
+    plan.scheme = e.scheme;
+    plan.host = e.authority();
+    plan.base_path = e.base_path;
+    plan.host_takes_buckets = !(is_ip_address(e.host) || e.host == "localhost");
+  }
+  plan.region = cfg.region;
+  plan.credential_prefix = uri_encode(creds.access_key_id);
+  plan.credential_prefix.append("%2F");
+  plan.credential_suffix = "%2F";
+  uri_encode_to(plan.credential_suffix, cfg.region, slash_encoding::encode);
+  plan.credential_suffix.append("%2Fs3%2Faws4_request");
+  if (creds.is_temporary()) plan.encoded_token = secret_string(uri_encode(creds.session_token.reveal()));
+  plan.usable = true;
+  return plan;
+}
+
+URLMINT_DECL bool route_bucket(const presign_plan& plan, std::string_view bucket, bool& virtual_hosted) {
+  if (bucket.empty() || signed_outside_sigv4(bucket)) return false;  // (not here: s3express.hpp, s3_mrap.hpp)
+  const bool aws_name_ok = aws_bucket_name_problem(bucket).empty();
+  const bool has_dot = bucket.find('.') != std::string_view::npos;
+  if (plan.aws) {
+    if (!aws_name_ok) return false;
+    switch (plan.style) {
+      case addressing_style::automatic:
+        virtual_hosted = !has_dot;  // https: *.s3.amazonaws.com covers one label only
+        return true;
+      case addressing_style::path:
+        virtual_hosted = false;
+        return true;
+      case addressing_style::virtual_hosted:
+        virtual_hosted = true;
+        return !has_dot;
+    }
+    return false;
+  }
+  if (bucket.size() > 255) return false;
+  for (char c : bucket)
+    if (c == '/' || static_cast<unsigned char>(c) < ' ' || c == 0x7f) return false;
+  virtual_hosted = plan.style == addressing_style::virtual_hosted;
+  return !virtual_hosted || (plan.host_takes_buckets && aws_name_ok);
+}
+
+[[noreturn]] URLMINT_DECL void throw_presign_error(const credentials& creds, const config& cfg, std::string_view bucket,
+                                             std::string_view key, const presign_options& opts, time_point now) {
+  const presign_inputs in = make_presign_inputs(cfg, bucket, key, opts, now);
+  (void)sigv4::compute(in.request, creds, in.params);  // every check, in the general steps' order
+  throw error(errc::invalid_argument, "s3: cannot presign s3://" + std::string(bucket) + "/" + std::string(key));
+}
+
+URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region, std::string_view date,
+                        urlmint::detail::hmac_sha256_pads& out) {
+  const sigv4::signing_key derived(creds.secret_access_key.reveal(), date, region, "s3");
+  out = derived.hmac().pads();
+}
+}  // namespace detail
+
+URLMINT_DECL std::string presign(const credentials& creds, const config& cfg, std::string_view bucket,
+                           std::string_view key, const presign_options& opts, time_point now,
+                           sigv4::signing_key_cache* cache) {
+  if (mrap::is_mrap_arn(bucket)) {  // SigV4a for every region, s3_mrap.hpp and sigv4a.hpp
+    const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
+    return sigv4a::presign(in.request, creds, mrap::signing_params(in.params), &sigv4a::process_key_cache());
+  }
+  if (s3express::is_directory_bucket(bucket)) {  // a session's URL, signed by s3express.hpp
+    const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
+    return s3express::presign(in.request, creds, in.params, cache);
+  }
+  const detail::presign_plan plan = detail::make_presign_plan(creds, cfg);
+  detail::presign_target target;
+  std::error_code ec;
+  std::string url;
+  if (target.prepare(plan, bucket, opts, ec)) {
+    target.append_to(
+        url, key, now,
+        [&](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
+          if (cache != nullptr) pads = cache->get(creds.secret_access_key.reveal(), date, cfg.region, "s3")->hmac().pads();
+          else detail::derive_pads(creds, cfg.region, date, pads);
+        },
+        ec);
+  }
+  if (ec) detail::throw_presign_error(creds, cfg, bucket, key, opts, now);
+  return url;
+}
+
+URLMINT_DECL std::string presign_get_object(const credentials& creds, const config& cfg, std::string_view bucket,
+                                      std::string_view key, std::chrono::seconds expires_in, time_point now) {
+  presign_options o;
+  o.expires_in = expires_in;
+  return presign(creds, cfg, bucket, key, o, now);
+}
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+namespace detail {
+
+URLMINT_DECL auto presign_target::prepare(const presign_plan& plan, std::string_view bucket, const presign_options& opts, std::error_code& ec) -> bool {
+    ready_ = false;
+    pads_date_ = 0;
+    second_ = -1;
+    ec.clear();
+    std::string_view method;  // as S3 signs it, from any case (see canonical_method)
+    for (std::string_view m : {s3::method::get, s3::method::put, s3::method::head, s3::method::delete_})
+      if (ascii_iequals(opts.method, m)) method = m;
+    const auto expires = opts.expires_in.count();
+    bool virtual_hosted = false;
+    if (!plan.usable || method.empty() ||
+        expires < 1 || expires > sigv4::max_presign_expiry_seconds || !route_bucket(plan, bucket, virtual_hosted)) {
+      ec = make_error_code(errc::invalid_argument);
+      return false;
+    }
+    // What sigv4::compute refuses: headers that would not be one line on the wire, a control
+    // character in the path.
+    for (const auto& h : opts.headers)
+      if (!sigv4::is_token(h.name) || !sigv4::is_field_value(h.value)) {
+        ec = make_error_code(errc::invalid_argument);
+        return false;
+      }
+    for (char c : plan.base_path)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        ec = make_error_code(errc::invalid_argument);
+        return false;
+      }
+    plan_ = &plan;
+
+    // An upper bound of all the text below, so the arena is sized once and views into it stay.
+    std::size_t extras = 0;  // the extra parameters, encoded, with their '=' and '&'
+    for (const auto& q : opts.query) extras += 3 * (q.name.size() + q.value.size()) + 2;
+    std::size_t header_text = 0;  // the extra headers' names and values with ':' and '\n'
+    for (const auto& h : opts.headers) header_text += h.name.size() + h.value.size() + 2;
+    const std::size_t host_size = (virtual_hosted ? bucket.size() + 1 : 0) + plan.host.size();
+    const std::size_t credential_size = plan.credential_prefix.size() + 8 + plan.credential_suffix.size();
+    const std::size_t query_bound = extras + credential_size + 3 * (header_text + 5) + 200;
+    const std::size_t bound = plan.scheme.size() + 3 + host_size + plan.base_path.size() + 3 * bucket.size() + 2 +
+                              method.size() + 1 +                       // head, method
+                              header_text + 4 * header_text + host_size + 48 +  // headers, tail, scratch
+                              8 + 3 * (header_text + 5) + extras + credential_size + 16 +  // query values
+                              query_bound + plan.region.size() + 124 + 256;  // query, string to sign, slack
+    char* const base = arena_.reserve(bound);
+    raw_sink w{base};
+
+    // The URL up to the key: scheme://[bucket.]host[base_path][/bucket]/
+    w.append(plan.scheme);
+    w.append("://", 3);
+    const char* const host_at = w.p;
+    if (virtual_hosted) {
+      w.append(bucket);
+      w.push_back('.');
+    }
+    w.append(plan.host);
+    host_ = std::string_view(host_at, static_cast<std::size_t>(w.p - host_at));
+    path_at_ = static_cast<std::size_t>(w.p - base);
+    w.append(plan.base_path);
+    if (!virtual_hosted) {
+      w.push_back('/');
+      uri_encode_to(w, bucket, slash_encoding::encode);
+    }
+    w.push_back('/');  // the key follows, encoded once with "/" kept: S3 signs the path as sent
+    head_ = std::string_view(base, static_cast<std::size_t>(w.p - base));
+
+    const char* const method_at = w.p;
+    w.append(method);
+    w.push_back('\n');
+    method_nl_ = std::string_view(method_at, static_cast<std::size_t>(w.p - method_at));
+
+    // Canonical headers: the extra headers (lowercased, values canonicalized) and host, unless
+    // the caller signs a Host of their own, sorted; then the signed-headers list.
+    header_count_ = opts.headers.size() + 1;
+    sigv4::detail::header_view* const headers = header_items_.reserve(header_count_);
+    bool has_host = false;
+    for (std::size_t i = 0; i < opts.headers.size(); ++i) {
+      const char* name_at = w.p;
+      sigv4::detail::lowercase_to(w, opts.headers[i].name);
+      const char* value_at = w.p;
+      sigv4::detail::canonical_header_value_to(w, opts.headers[i].value);
+      headers[i] = {std::string_view(name_at, static_cast<std::size_t>(value_at - name_at)),
+                    std::string_view(value_at, static_cast<std::size_t>(w.p - value_at))};
+      if (headers[i].name == "host") has_host = true;
+    }
+    if (has_host) --header_count_;
+    else headers[header_count_ - 1] = {"host", host_};
+    const char* const tail_at = w.p;
+    w.push_back('\n');
+    char* const signed_at_scratch = w.p + 3 * header_text + host_size + 16;  // after the tail's room
+    raw_sink signed_list{signed_at_scratch};
+    sigv4::detail::join_canonical_headers(headers, header_count_, w, signed_list);
+    const std::string_view signed_headers(signed_at_scratch,
+                                          static_cast<std::size_t>(signed_list.p - signed_at_scratch));
+    w.push_back('\n');
+    w.append(signed_headers);  // moves the list into place (the scratch copy lies beyond)
+    w.push_back('\n');
+    w.append(sigv4::unsigned_payload);
+    tail_ = std::string_view(tail_at, static_cast<std::size_t>(w.p - tail_at));
+    const std::string_view signed_in_tail(tail_.data() + tail_.size() - sigv4::unsigned_payload.size() - 1 -
+                                              signed_headers.size(),
+                                          signed_headers.size());
+
+    // X-Amz-Expires's digits.
+    char* const expires_at = w.p;
+    for (auto v = expires; v > 0; v /= 10) *w.p++ = static_cast<char>('0' + v % 10);
+    std::reverse(expires_at, w.p);
+    const std::string_view expires_text(expires_at, static_cast<std::size_t>(w.p - expires_at));
+    // X-Amz-SignedHeaders's value, encoded (";" becomes %3B).
+    const char* const signed_enc_at = w.p;
+    uri_encode_to(w, signed_in_tail, slash_encoding::encode);
+    const std::string_view signed_encoded(signed_enc_at, static_cast<std::size_t>(w.p - signed_enc_at));
+
+    // The extra query parameters, encoded once.
+    // (A caller's parameter named like X-Amz-Date sorts against its value, which changes
+    // with the time: set_time() puts the query in order again every second for that reason.)
+    items_ = query_items_.reserve(opts.query.size() + 6);
+    query_item* const items = items_;
+    std::size_t n = 0;
+    for (const auto& q : opts.query) {
+      const char* name_at = w.p;
+      uri_encode_to(w, q.name, slash_encoding::encode);
+      const char* value_at = w.p;
+      uri_encode_to(w, q.value, slash_encoding::encode);
+      items[n++] = {name_at, static_cast<std::size_t>(value_at - name_at), value_at,
+                    static_cast<std::size_t>(w.p - value_at), false};
+    }
+    // The X-Amz-Credential value with room for the date, which set_time() fills in.
+    char* const credential_at = w.p;
+    w.append(plan.credential_prefix);
+    w.append("00000000", 8);
+    w.append(plan.credential_suffix);
+    credential_ = std::string_view(credential_at, static_cast<std::size_t>(w.p - credential_at));
+    char* const timestamp_at = w.p;
+    w.append("00000000T000000Z", 16);
+    timestamp_value_ = std::string_view(timestamp_at, 16);
+    items[n++] = {"X-Amz-Algorithm", 15, sigv4::algorithm.data(), sigv4::algorithm.size(), false};
+    items[n++] = {"X-Amz-Credential", 16, credential_.data(), credential_.size(), false};
+    items[n++] = {"X-Amz-Date", 10, timestamp_at, 16, false};
+    items[n++] = {"X-Amz-Expires", 13, expires_text.data(), expires_text.size(), false};
+    items[n++] = {"X-Amz-SignedHeaders", 19, signed_encoded.data(), signed_encoded.size(), false};
+    token_ = plan.encoded_token.reveal();
+    if (!token_.empty()) items[n++] = {"X-Amz-Security-Token", 20, token_.data(), token_.size(), true};
+    item_count_ = n;
+    query_size_ = n - 1;
+    for (std::size_t i = 0; i < n; ++i) query_size_ += items[i].name_size + 1 + items[i].value_size;
+    query_at_ = w.p;  // laid out by set_time(), on the first URL
+    w.p += query_size_ - token_.size();
+
+    // The string to sign: "AWS4-HMAC-SHA256\n" TIMESTAMP "\n" DATE "/" REGION "/s3/aws4_request\n" HEX
+    char* const sts_at = w.p;
+    w.append(sigv4::algorithm);
+    w.push_back('\n');
+    w.append("00000000T000000Z", 16);
+    w.push_back('\n');
+    w.append("00000000", 8);
+    w.push_back('/');
+    w.append(plan.region);
+    w.append("/s3/aws4_request\n", 17);
+    sts_ = sts_at;
+    sts_size_ = static_cast<std::size_t>(w.p - sts_at) + 64;
+    ready_ = true;
+    return true;
+  }
+
+}  // namespace detail
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+namespace detail {
+
+URLMINT_DECL auto presign_target::max_size(std::string_view key) const noexcept -> std::size_t {
+    return head_.size() + 3 * key.size() + 1 + query_size_ + 17 + 64;
+  }
+
+}  // namespace detail
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+namespace detail {
+
+URLMINT_DECL auto presign_target::lay_out_query() noexcept -> void {
+    query_item* const items = items_;
+    for (std::size_t i = 1; i < item_count_; ++i) {
+      const query_item item = items[i];
+      std::size_t j = i;
+      for (; j > 0 && item < items[j - 1]; --j) items[j] = items[j - 1];
+      items[j] = item;
+    }
+    raw_sink q{query_at_};
+    token_at_ = std::string_view::npos;
+    for (std::size_t i = 0; i < item_count_; ++i) {
+      if (i > 0) q.push_back('&');
+      q.append(items[i].name, items[i].name_size);
+      q.push_back('=');
+      if (items[i].is_token) token_at_ = static_cast<std::size_t>(q.p - query_at_);
+      else q.append(items[i].value, items[i].value_size);
+    }
+    query_text_size_ = static_cast<std::size_t>(q.p - query_at_);
+    if (token_at_ == std::string_view::npos) token_at_ = query_text_size_;
+  }
+
+}  // namespace detail
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+namespace detail {
+
+URLMINT_DECL auto presign_target::set_time(std::int64_t second) -> void {
+    second_ = second;
+    const amz_date when = format_amz_date(from_unix_seconds(second));
+    std::memcpy(date_, when.text.data(), 8);
+    std::uint64_t word = 0;
+    std::memcpy(&word, date_, 8);
+    date_word_ = word;
+    // The string to sign's timestamp and scope date.
+    std::memcpy(sts_ + 17, when.text.data(), 16);
+    std::memcpy(sts_ + 34, when.text.data(), 8);
+    // The query's: X-Amz-Credential's date and X-Amz-Date, then the order again if a caller's
+    // parameter sorts against them.
+    std::memcpy(const_cast<char*>(credential_.data()) + plan_->credential_prefix.size(), when.text.data(), 8);
+    std::memcpy(const_cast<char*>(timestamp_value_.data()), when.text.data(), 16);
+    lay_out_query();
+  }
+
+}  // namespace detail
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL signer::signer(credentials_source source, config cfg) : source_(std::move(source)), cfg_(std::move(cfg)) {
+    if (!source_.rotates()) current(time_point{});
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::credentials_for(std::string_view bucket, time_point now) const -> std::shared_ptr<const credentials> {
+    if (!s3express::is_directory_bucket(bucket)) return credentials_at(now);
+    if (!sessions_)
+      throw error(errc::invalid_argument, "s3: directory bucket \"" + std::string(bucket) +
+                                              "\" needs an S3 Express session; sign through s3::client, which "
+                                              "calls CreateSession, or give the signer a session cache");
+    return sessions_->get(bucket, *credentials_at(now), now);
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key, const presign_options& opts,
+                      time_point now) const -> std::string {
+    std::string url;
+    presign_append(url, bucket, key, opts, now);
+    return url;
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key, const presign_options& opts, time_point now,
+                      std::error_code& ec) const -> std::string {
+    std::string url;
+    presign_append(url, bucket, key, opts, now, ec);
+    return url;
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
+                      time_point now) const -> void {
+    if (signed_outside_sigv4(bucket)) {
+      out += s3::presign(*credentials_for(bucket, now), cfg_, bucket, key, opts, now, &cache_);
+      return;
+    }
+    const state& st = current(now);
+    std::error_code ec;
+    append_with(st, out, bucket, key, opts, now, ec);
+    if (ec) detail::throw_presign_error(*st.creds, cfg_, bucket, key, opts, now);
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
+                      time_point now, std::error_code& ec) const -> void {
+    if (signed_outside_sigv4(bucket)) {
+      ec.clear();
+      try {
+        presign_append(out, bucket, key, opts, now);
+      } catch (const error& e) {
+        ec = e.error_code();
+      }
+      return;
+    }
+    const state* st = current(now, ec);
+    if (st != nullptr) append_with(*st, out, bucket, key, opts, now, ec);
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key, const presign_options& opts) const -> std::string {
+    return presign(bucket, key, opts, clock::now());
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::sign(request_options request, time_point now) const -> sigv4::signed_request {
+    const auto creds = credentials_for(request.bucket, now);
+    return s3::sign_request(*creds, cfg_, std::move(request), now, &cache_);
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::sign(std::string_view method, std::string_view bucket, std::string_view key,
+                             std::vector<sigv4::query_param> query, std::vector<sigv4::header> headers,
+                             std::string_view payload_hash, time_point now) const -> sigv4::signed_request {
+    return s3::sign_request(*credentials_for(bucket, now), cfg_, method, bucket, key, std::move(query),
+                            std::move(headers), payload_hash, now, &cache_);
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::append_with(const state& st, std::string& out, std::string_view bucket, std::string_view key,
+                   const presign_options& opts, time_point now, std::error_code& ec) const -> void {
+    detail::presign_target target;
+    if (target.prepare(st.plan, bucket, opts, ec))
+      target.append_to(
+          out, key, now, [&st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st.pads_for(date, pads); },
+          ec);
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::current(time_point now) const -> const state& {
+    const state* st = state_.load(std::memory_order_acquire);
+    if (st != nullptr && st->current_at(now)) return *st;
+    return rotate(now);
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::current(time_point now, std::error_code& ec) const noexcept -> const state* {
+    ec.clear();
+    const state* st = state_.load(std::memory_order_acquire);
+    if (st != nullptr && st->current_at(now)) return st;
+    try {
+      return &rotate(now);
+    } catch (const error& e) {
+      ec = e.error_code();
+    } catch (const std::exception&) {
+      ec = make_error_code(errc::invalid_credentials);
+    }
+    return nullptr;
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto signer::rotate(time_point now) const -> const state& {
+    std::lock_guard<std::mutex> lock(rotate_mutex_);
+    const state* old = state_.load(std::memory_order_relaxed);
+    if (old != nullptr && old->current_at(now)) return *old;
+    time_point until;
+    std::shared_ptr<const credentials> creds = source_.get(now, until);
+    if (!creds) throw error(errc::invalid_credentials, "s3: the credentials source returned no credentials");
+    if (old != nullptr && old->creds == creds) {
+      old->current_until.store(until.time_since_epoch().count(), std::memory_order_release);
+      return *old;
+    }
+    validate(*creds);
+    auto fresh = std::make_unique<state>();
+    fresh->plan = detail::make_presign_plan(*creds, cfg_);
+    fresh->creds = std::move(creds);
+    fresh->generation = ++generations_;
+    fresh->current_until.store(until.time_since_epoch().count(), std::memory_order_relaxed);
+    const state* published = fresh.release();
+    state_.store(published, std::memory_order_release);
+    const auto steady_now = std::chrono::steady_clock::now();
+    if (old != nullptr) retired_.push_back({std::unique_ptr<const state>(old), steady_now});
+    while (!retired_.empty() && steady_now - retired_.front().since > retire_grace) retired_.erase(retired_.begin());
+    return *published;
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL presigner::presigner(const signer& s, std::string bucket, presign_options opts) : signer_(&s), bucket_(std::move(bucket)), opts_(std::move(opts)) {
+    std::error_code ec;
+    const signer::state& st = signer_->current(clock::now());
+    if (!bind(st, ec)) detail::throw_presign_error(*st.creds, signer_->cfg_, bucket_, "key", opts_, clock::now());
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto presigner::append(std::string& out, std::string_view key, time_point now) -> void {
+    std::error_code ec;
+    append(out, key, now, ec);
+    if (ec) detail::throw_presign_error(*signer_->current(now).creds, signer_->cfg_, bucket_, key, opts_, now);
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto presigner::append(std::string& out, std::string_view key, time_point now, std::error_code& ec) -> void {
+    const std::size_t start = out.size();
+    for (int attempt = 0; attempt < 2; ++attempt) {  // twice if a rotation lengthened the URL
+      out.resize(start + max_size(key));
+      const std::size_t n = write(&out[start], out.size() - start, key, now, ec);
+      out.resize(start + n);
+      if (ec != errc::too_large) return;
+    }
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto presigner::presign(std::string_view key, time_point now) -> std::string {
+    std::string url;
+    append(url, key, now);
+    return url;
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto presigner::write(char* dst, std::size_t room, std::string_view key, time_point now, std::error_code& ec) -> std::size_t {
+    ec.clear();
+    const signer::state* st = signer_->current(now, ec);
+    if (st == nullptr) return 0;
+    if (st->generation != generation_ && !bind(*st, ec)) return 0;
+    if (target_.max_size(key) > room) {
+      ec = make_error_code(errc::too_large);
+      return 0;
+    }
+    return target_.write(
+        dst, key, now, [st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st->pads_for(date, pads); },
+        ec);
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+namespace urlmint {
+namespace s3 {
+
+URLMINT_DECL auto presigner::bind(const signer::state& st, std::error_code& ec) -> bool {
+    if (!target_.prepare(st.plan, bucket_, opts_, ec)) return false;
+    generation_ = st.generation;
+    return true;
+  }
+
+}  // namespace s3
+}  // namespace urlmint
+
+#endif  // URLMINT_IMPL_S3_PRESIGN_IPP
