@@ -415,6 +415,26 @@ r = run(["s3", "cp", SMALL, OBJ, "--debug"] + NET, env=TEMP_CREDS)
 check("cp --debug on a failure shows no secret", r.returncode == 1 and no_secret(text(r.stdout + r.stderr)),
       text(r.stderr)[:500])
 
+# A server whose SignatureDoesNotMatch echoes the token (as S3 and Swift do in CanonicalRequest
+# and StringToSign): cp --debug prints them with the token redacted, raw and percent-encoded.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from capture_server import CaptureServer  # noqa: E402
+import urllib.parse  # noqa: E402
+echo = ("<Error><Code>SignatureDoesNotMatch</Code><Message>no</Message><CanonicalRequest>PUT\n/examplebucket/k.txt\n"
+        "X-Amz-Security-Token=%s\nhost:127.0.0.1\nx-amz-security-token:%s\n</CanonicalRequest><StringToSign>"
+        "AWS4-HMAC-SHA256 %s</StringToSign></Error>") % (urllib.parse.quote(TOKEN, safe=""), TOKEN, TOKEN)
+server = CaptureServer(answer=("HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: %d\r\n"
+                               "Connection: close\r\n\r\n%s" % (len(echo), echo)).encode()).start()
+try:
+    r = run(["s3", "cp", SMALL, OBJ, "--debug", "--endpoint-url", server.url, "--addressing-style", "path",
+             "--no-progress"], env=TEMP_CREDS)
+    err = text(r.stderr)
+    check("cp --debug redacts the token the server echoes in CanonicalRequest and StringToSign",
+          r.returncode == 1 and "server's CanonicalRequest" in err and no_secret(err) and
+          "x-amz-security-token:<redacted>" in err and "X-Amz-Security-Token=<redacted>" in err, err[:600])
+finally:
+    server.stop()
+
 # ---------------------------------------------------------------------------------------------
 # What botocore and urlmint mint, `urlmint s3 verify` accepts (against the real clock).
 import boto3  # noqa: E402

@@ -438,6 +438,19 @@ def ranged_download_tests(bucket, proxy):
     check("a 12 MiB object comes down in 3 ranged GETs, byte-identical", r.returncode == 0 and
           open(out, "rb").read() == data and len(heads) == 3 and all(b"\r\nRange: bytes=" in h for h in heads) and
           sum(b"\r\nIf-Match: " in h for h in heads) == 2, (r.stderr, len(heads)))
+    cfg = os.path.join(TMP, "s3-config")
+    with open(cfg, "w") as f:
+        f.write("[default]\ns3 =\n  multipart_chunksize = 5MB\n  max_concurrent_requests = 2\n")
+    before = len(proxy.requests)
+    r = run(["s3", "cp", "s3://%s/ranged.bin" % bucket, out], proxy.url, AWS_CONFIG_FILE=cfg)
+    heads = [h for h in proxy.requests[before:] if h.startswith(b"GET ")]
+    check("multipart_chunksize in the config's s3 = section sets the range size (3 GETs of 5 MiB)",
+          r.returncode == 0 and open(out, "rb").read() == data and len(heads) == 3, (r.stderr, len(heads)))
+    with open(cfg, "w") as f:
+        f.write("[default]\ns3 =\n  multipart_chunksize = lots\n")
+    r = run(["s3", "cp", "s3://%s/ranged.bin" % bucket, out], proxy.url, AWS_CONFIG_FILE=cfg)
+    check("a bad s3 = setting is one line naming it", r.returncode in (1, 2) and one_line(r.stderr) and
+          b"multipart_chunksize" in r.stderr, r.stderr)
     proxy.configure("reset", methods={"GET"}, skip=1, times=1, after=100000)
     r = run(["s3", "cp", "s3://%s/ranged.bin" % bucket, out, "--part-size", "5242880"], proxy.url)
     check("a range cut by a reset is retried on its own", r.returncode == 0 and open(out, "rb").read() == data and
