@@ -37,6 +37,7 @@
 #include "error.hpp"
 #include "multipart.hpp"
 #include "s3.hpp"
+#include "s3_listing.hpp"
 #include "sigv4.hpp"
 #include "time.hpp"
 #include "transfer.hpp"
@@ -586,6 +587,47 @@ class client {
       return signer_.sign("PUT", bucket, "", {{"lifecycle", ""}},
                           {{"Content-MD5", md5}, {"Content-Type", "application/xml"}}, hash, now);
     }, memory_body(xml));
+  }
+
+  /// ListBuckets: the buckets the credentials own (requests and parsing in s3_listing.hpp).
+  std::vector<bucket_entry> list_buckets() {
+    return parse_list_buckets(execute(http_, "GET s3:// (ListBuckets)", [&](time_point now) {
+      return sign_list_buckets(signer_.creds(), configuration(), now);
+    }).body);
+  }
+
+  /// One page of ListObjectsV2; pass the page to next_page() for the next one.
+  list_objects_page list_objects_v2(std::string_view bucket, const list_objects_request& r) {
+    const auto query = list_objects_v2_query(r);
+    return parse_list_objects_v2(execute(http_, "GET s3://" + std::string(bucket) + "/" + r.prefix + " (ListObjectsV2)",
+                                         [&](time_point now) {
+                                           return signer_.sign("GET", bucket, "", query, {}, sigv4::empty_payload_sha256, now);
+                                         }).body);
+  }
+
+  /// DeleteObjects of any number of keys, in requests of at most max_delete_keys; keys S3
+  /// refuses are reported in the result's errors, not thrown.
+  delete_result delete_objects(std::string_view bucket, const std::vector<std::string>& keys) {
+    delete_result out;
+    for (std::size_t at = 0; at < keys.size(); at += max_delete_keys) {
+      const std::vector<std::string> batch(keys.begin() + static_cast<std::ptrdiff_t>(at),
+                                           keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + max_delete_keys)));
+      const std::string body = delete_objects_body(batch);
+      const std::string hash = sha256_hex(body);
+      const std::string md5 = multipart::content_md5(body);
+      parse_delete_objects(execute(http_, "POST s3://" + std::string(bucket) + "?delete (DeleteObjects)", [&](time_point now) {
+        return signer_.sign("POST", bucket, "", {{"delete", ""}}, {{"Content-MD5", md5}, {"Content-Type", "application/xml"}},
+                            hash, now);
+      }, memory_body(body)).body, out);
+    }
+    return out;
+  }
+
+  /// DeleteBucket (the bucket must be empty).
+  void delete_bucket(std::string_view bucket) {
+    execute(http_, "DELETE s3://" + std::string(bucket), [&](time_point now) {
+      return signer_.sign("DELETE", bucket, "", {}, {}, sigv4::empty_payload_sha256, now);
+    });
   }
 
   /// Multipart upload of `size` bytes that `read(offset, n, out)` supplies (from any thread):

@@ -18,6 +18,7 @@
 #include "cloudfront_management.hpp"
 #include "cloudfront_setup.hpp"
 #include "multipart.hpp"
+#include "s3_listing.hpp"
 #include "post.hpp"
 #include "verify.hpp"
 #include "providers.hpp"

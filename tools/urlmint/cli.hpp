@@ -6,6 +6,8 @@
 
 #include <cstdio>    // std::fputs
 #include <cstdlib>   // std::getenv
+#include <initializer_list>
+#include <utility>   // std::pair
 #include <optional>  // std::optional
 #include <stdexcept>
 #include <string>
@@ -14,11 +16,20 @@
 
 #include <urlmint/urlmint.hpp>
 
+namespace urlmint {
+namespace s3 {
+class client;
+struct client_options;
+}  // namespace s3
+}  // namespace urlmint
+
 namespace urlmint_cli {
 
+// The one exit-status rule of every command (main() applies it; --help and the README state it).
 inline constexpr int exit_ok = 0;
-inline constexpr int exit_error = 1;  // the request was understood but failed (bad value, server error)
-inline constexpr int exit_usage = 2;  // the command line itself is wrong
+inline constexpr int exit_error = 1;  // an operation was attempted and failed (server, network, file, credentials)
+inline constexpr int exit_usage = 2;  // the command line is wrong: unknown command or option, missing,
+                                      // malformed or out-of-range value (usage_error, errc::invalid_argument)
 
 /// A command-line mistake: reported with the command's usage hint, exit code 2.
 struct usage_error : std::runtime_error {
@@ -59,6 +70,31 @@ class args {
       } else if (a.size() > name.size() && a.compare(0, name.size(), name) == 0 && a[name.size()] == '=') {
         used_[i] = true;
         out.push_back(a.substr(name.size() + 1));
+      }
+    }
+    return out;
+  }
+
+  /// Every value of the flags in `names`, in command-line order, as (flag, value) pairs: for
+  /// options whose order matters across names (--exclude / --include).
+  std::vector<std::pair<std::string, std::string>> ordered_values(std::initializer_list<std::string_view> names) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (used_[i]) continue;
+      for (std::string_view name : names) {
+        const std::string& a = items_[i];
+        if (a == name) {
+          if (i + 1 >= items_.size()) throw usage_error(std::string(name) + " needs a value");
+          used_[i] = used_[i + 1] = true;
+          out.emplace_back(std::string(name), items_[i + 1]);
+          ++i;
+          break;
+        }
+        if (a.size() > name.size() && a.compare(0, name.size(), name) == 0 && a[name.size()] == '=') {
+          used_[i] = true;
+          out.emplace_back(std::string(name), a.substr(name.size() + 1));
+          break;
+        }
       }
     }
     return out;
@@ -219,6 +255,97 @@ inline long long parse_seconds_flag(const std::string& text, const char* flag, l
   }
 }
 
+/// Flags whose values are one of a fixed set: validated by choice() and offered by the shell
+/// completion (completion.cpp), from this one table.
+struct choice_flag {
+  const char* flag;
+  std::vector<const char*> values;
+};
+inline const std::vector<choice_flag>& choice_flags() {
+  static const std::vector<choice_flag> table = {
+      // The S3 canned ACLs, as the AWS CLI's --acl lists them.
+      {"--acl", {"private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read",
+                 "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"}},
+      {"--output", {"text", "json"}},
+      {"--addressing-style", {"auto", "path", "virtual"}},
+      {"--method", {"GET", "PUT", "HEAD", "DELETE"}},
+      {"--sse", {"AES256", "aws:kms"}},
+      {"--storage-class", {"STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+                           "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR"}},
+      {"--hash-algorithm", {"SHA1", "SHA256"}},
+  };
+  return table;
+}
+
+/// The value of a choice flag (see choice_flags()), checked: a value outside the set is a
+/// usage error listing the set.
+inline std::optional<std::string> choice(args& a, std::string_view flag) {
+  auto v = a.value(flag);
+  if (!v) return v;
+  for (const auto& c : choice_flags()) {
+    if (flag != c.flag) continue;
+    std::string list;
+    for (const char* allowed : c.values) {
+      if (*v == allowed) return v;
+      list += (list.empty() ? "" : ", ") + std::string(allowed);
+    }
+    throw usage_error(std::string(flag) + " \"" + v->substr(0, 64) + "\" is not one of " + list);
+  }
+  return v;
+}
+
+/// What a command prints: the AWS CLI's --quiet, --only-show-errors, --dryrun and --output.
+struct output_options {
+  bool quiet = false;             ///< nothing on stdout (errors still go to stderr)
+  bool only_show_errors = false;  ///< only errors and warnings
+  bool dryrun = false;            ///< print what would be done, touch nothing
+  bool json = false;              ///< --output json
+  bool no_progress = false;
+  /// Whether operation lines ("upload: a to s3://b/a") are printed.
+  bool show_operations() const { return !quiet && !only_show_errors; }
+  /// Whether the progress line is drawn (stderr only, and only when it is a terminal).
+  bool show_progress() const;
+};
+
+/// Consumes --quiet, --only-show-errors, --dryrun, --no-progress and --output (text|json).
+inline output_options parse_output_options(args& a) {
+  output_options o;
+  o.quiet = a.flag("--quiet");
+  o.only_show_errors = a.flag("--only-show-errors");
+  o.dryrun = a.flag("--dryrun");
+  o.no_progress = a.flag("--no-progress");
+  o.json = choice(a, "--output").value_or("text") == "json";
+  return o;
+}
+
+/// Whether `text` matches the glob `pattern` as Python's fnmatch.fnmatchcase does: * (any run,
+/// '/' included), ?, [abc], [a-z], [!abc]; an unclosed [ is literal.
+bool glob_match(std::string_view pattern, std::string_view text);
+
+/// The AWS CLI's --exclude / --include (awscli/customizations/s3/filters.py): every path starts
+/// included; each rule, in command-line order, whose pattern (joined to the source root)
+/// matches the path sets it excluded or included, so later rules win.
+class path_filter {
+ public:
+  /// `rules` are ("--exclude"|"--include", GLOB) pairs; `root` is the source directory
+  /// (absolute) or "BUCKET/PREFIX".
+  path_filter(std::vector<std::pair<std::string, std::string>> rules, const std::string& root);
+  /// Whether `path` (root-joined: "/abs/dir/a.png", "BUCKET/KEY") is copied.
+  bool included(const std::string& path) const;
+
+ private:
+  std::vector<std::pair<bool, std::string>> rules_;  // (include?, root-joined pattern)
+};
+
+/// Parses an S3 URI given on the command line; a malformed one is a usage error.
+inline urlmint::s3::s3_uri s3_uri_arg(const std::string& text) {
+  try {
+    return urlmint::s3::parse_s3_uri(text);
+  } catch (const urlmint::error& e) {
+    throw usage_error(e.what());
+  }
+}
+
 /// The ca_bundle setting of the profile in the config file, or "".
 std::string config_ca_bundle(const std::optional<std::string>& profile);
 
@@ -256,6 +383,9 @@ inline constexpr const char* transport_flags_help =
 /// `text` with every secret form of `token` (raw, percent-encoded) and every
 /// x-amz-security-token / X-Amz-Security-Token value replaced by <redacted>.
 std::string redact_token(std::string text, std::string_view token);
+/// The Content-Type for a file name's extension, or "application/octet-stream" (s3_transfer.cpp).
+std::string guess_content_type(const std::string& path);
+
 
 /// Parses "Name: value" (--header).
 inline urlmint::sigv4::header parse_header_arg(const std::string& text) {
@@ -281,6 +411,20 @@ inline urlmint::sigv4::query_param parse_pair_arg(const std::string& text, std::
 /// credentials, the session token, which is redacted here).
 void print_debug_steps(const urlmint::sigv4::signing_steps& steps, const urlmint::credentials& creds);
 
+/// One row of the command table (main.cpp): the table drives dispatch, --help, the man page
+/// (--help-man) and shell completion (completion.cpp), so they cannot disagree.
+struct command {
+  const char* group;
+  const char* name;
+  int (*run)(args&);
+  const char* summary;
+};
+const std::vector<command>& command_table();
+/// The top-level --help text.
+std::string usage_text();
+/// What `urlmint GROUP COMMAND --help` prints, captured (completion.cpp).
+std::string command_help(const command& c);
+
 // Commands, one function each; `words` are the command words already consumed.
 int cmd_s3_presign(args& a);
 int cmd_s3_cp(args& a);
@@ -296,6 +440,17 @@ int cmd_cloudfront_create_invalidation(args& a);
 int cmd_cloudfront_oac_policy(args& a);
 int cmd_cloudfront_setup(args& a);
 int cmd_cloudfront_doctor(args& a);
+int cmd_s3_ls(args& a);
+int cmd_s3_rm(args& a);
+int cmd_s3_mb(args& a);
+int cmd_s3_rb(args& a);
+int cmd_completion(args& a);
+/// Recursive `s3 cp DIR s3://B/P/` or `s3 cp s3://B/P/ DIR` (s3_recursive.cpp); consumes
+/// --exclude, --include, --jobs and the two positionals.
+int run_recursive_cp(args& a, const urlmint::s3::put_options& put, bool guess_type, const s3_common& common,
+                     const urlmint::s3::client_options& client_opts, const output_options& out);
+/// Prints the man page (roff) built from the --help texts (completion.cpp).
+int print_man_page();
 
 }  // namespace urlmint_cli
 

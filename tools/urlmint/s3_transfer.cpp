@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <urlmint/credential_formats.hpp>  // providers::parse_iso8601
 #include <urlmint/publish.hpp>
 #include <urlmint/s3_client.hpp>
 
@@ -20,15 +21,29 @@ namespace {
 constexpr const char* cp_help =
     "usage: urlmint s3 cp FILE|- s3://BUCKET/KEY [options]   upload, then print the shareable URL\n"
     "       urlmint s3 cp s3://BUCKET/KEY FILE|-   [options]   download\n"
+    "       urlmint s3 cp DIR s3://BUCKET/PREFIX/ --recursive  upload a tree\n"
+    "       urlmint s3 cp s3://BUCKET/PREFIX/ DIR --recursive  download a tree\n"
     "\n"
     "An upload prints https://DOMAIN/KEY when a CloudFront domain is configured (--cloudfront-domain\n"
     "or CLOUDFRONT_DOMAIN), else a presigned GET URL valid --expires-in seconds (default 604800, 7 days).\n"
     "A KEY ending in '/' (or none) gets the file's name. Files of 64 MiB or more go up in parallel parts;\n"
     "objects larger than the part size come down in parallel ranges.\n"
+    "A recursive copy prints one line per file, as the AWS CLI does ('upload: DIR/a.png to\n"
+    "s3://BUCKET/PREFIX/a.png'), runs --jobs transfers at once and exits 1 if any file failed.\n"
     "\n"
+    "  --recursive              copy every file under DIR, or every object under PREFIX\n"
+    "  --exclude GLOB           skip files matching GLOB (relative to DIR or PREFIX; * also matches /)\n"
+    "  --include GLOB           copy files matching GLOB after all; later --exclude/--include win\n"
+    "  --jobs N                 transfers in flight at once with --recursive, 1..64; default 4\n"
     "  --content-type T         default: guessed from the extension (png, jpg, svg, pdf, json, csv, html, ...)\n"
     "  --cache-control V        e.g. max-age=31536000\n"
     "  --content-disposition V  e.g. 'inline; filename=\"chart.png\"'\n"
+    "  --content-encoding V     e.g. gzip\n"
+    "  --content-language V     e.g. en-US\n"
+    "  --expires DATE           the Expires header: an HTTP date ('Wed, 21 Oct 2026 07:28:00 GMT') or\n"
+    "                           ISO 8601 (2026-10-21T07:28:00Z)\n"
+    "  --acl ACL                canned ACL: private, public-read, public-read-write, authenticated-read,\n"
+    "                           aws-exec-read, bucket-owner-read, bucket-owner-full-control, log-delivery-write\n"
     "  --metadata name=value    user metadata, sent as x-amz-meta-name (repeatable)\n"
     "  --storage-class C        e.g. STANDARD_IA\n"
     "  --sse AES256|aws:kms     server-side encryption; --sse-kms-key-id ID for a KMS key\n"
@@ -46,6 +61,10 @@ constexpr const char* cp_help =
     "                           multipart uploads) instead of Content-MD5; none is sent unless asked\n"
     "  --expected-size BYTES    the size of a stdin stream, if known: picks a part size that keeps a\n"
     "                           very large stream under 10,000 parts\n"
+    "  --dryrun                 print '(dryrun) upload: FILE to s3://...' for each file; send nothing\n"
+    "  --quiet                  print nothing but errors (not even the URL)\n"
+    "  --only-show-errors       print only errors and warnings\n"
+    "  --output text|json       an upload's result as the URL (text) or {\"bucket\", \"key\", \"url\", \"etag\"}\n"
     "  --no-progress            no progress bar (shown on stderr only when it is a terminal)\n"
     "%s"
     "  --region R, --endpoint-url URL, --addressing-style S, --profile P, --now T, --debug\n"
@@ -170,26 +189,68 @@ std::string base_name(const std::string& path) {
 
 }  // namespace
 
+bool output_options::show_progress() const { return !no_progress && !quiet && !only_show_errors && ::isatty(2) == 1; }
+
+namespace {
+
+// An HTTP date (RFC 7231 IMF-fixdate, "Wed, 21 Oct 2026 07:28:00 GMT") or ISO 8601, as the
+// HTTP date S3 stores in Expires.
+std::string expires_header(const std::string& text) {
+  static const char* const days[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};  // 1970-01-01 was a Thursday
+  static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::optional<urlmint::time_point> t = urlmint::providers::parse_iso8601(text);
+  if (!t && text.size() == 29 && text.compare(3, 2, ", ") == 0 && text.compare(25, 4, " GMT") == 0) {
+    // "Wed, 21 Oct 2026 07:28:00 GMT": rebuild it as ISO 8601 and parse that.
+    for (int m = 0; m < 12 && !t; ++m)
+      if (text.compare(8, 3, months[m]) == 0) {
+        char iso[32];
+        std::snprintf(iso, sizeof iso, "%.4s-%02d-%.2sT%.8sZ", text.c_str() + 12, m + 1, text.c_str() + 5,
+                      text.c_str() + 17);
+        t = urlmint::providers::parse_iso8601(iso);
+      }
+  }
+  if (!t)
+    throw usage_error("--expires \"" + text.substr(0, 64) +
+                      "\" is not a date; write an HTTP date ('Wed, 21 Oct 2026 07:28:00 GMT') or 2026-10-21T07:28:00Z");
+  const std::int64_t secs = urlmint::to_unix_seconds(*t);
+  const urlmint::civil_time c = urlmint::to_civil(secs);
+  const std::int64_t day_index = ((secs >= 0 ? secs / 86400 : (secs - 86399) / 86400) % 7 + 7) % 7;
+  char out[40];
+  std::snprintf(out, sizeof out, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[day_index], c.day, months[c.month - 1],
+                c.year, c.hour, c.minute, c.second);
+  return out;
+}
+
+// The object flags (the AWS CLI's names) into put_options.
+urlmint::s3::put_options parse_put_options(args& a) {
+  urlmint::s3::put_options put;
+  if (auto v = a.value("--cache-control")) put.cache_control = *v;
+  if (auto v = a.value("--content-disposition")) put.content_disposition = *v;
+  if (auto v = a.value("--content-encoding")) put.content_encoding = *v;
+  if (auto v = a.value("--content-language")) put.extra_headers.push_back({"Content-Language", *v});
+  if (auto v = a.value("--expires")) put.extra_headers.push_back({"Expires", expires_header(*v)});
+  if (auto v = choice(a, "--acl")) put.extra_headers.push_back({"x-amz-acl", *v});
+  for (const auto& m : a.values("--metadata")) {
+    const auto kv = parse_pair_arg(m, "--metadata");
+    put.metadata.push_back({kv.name, kv.value});
+  }
+  if (auto v = a.value("--storage-class")) put.storage_class = *v;
+  if (auto v = choice(a, "--sse")) put.extra_headers.push_back({"x-amz-server-side-encryption", *v});
+  if (auto v = a.value("--sse-kms-key-id")) put.extra_headers.push_back({"x-amz-server-side-encryption-aws-kms-key-id", *v});
+  return put;
+}
+
+}  // namespace
+
 int cmd_s3_cp(args& a) {
   if (a.wants_help()) {
     std::printf(cp_help, transport_flags_help);
     return exit_ok;
   }
   s3_common common = parse_s3_common(a);
-  urlmint::s3::put_options put;
+  urlmint::s3::put_options put = parse_put_options(a);
   auto content_type = a.value("--content-type");
-  if (auto v = a.value("--cache-control")) put.cache_control = *v;
-  if (auto v = a.value("--content-disposition")) put.content_disposition = *v;
-  for (const auto& m : a.values("--metadata")) {
-    const auto kv = parse_pair_arg(m, "--metadata");
-    put.metadata.push_back({kv.name, kv.value});
-  }
-  if (auto v = a.value("--storage-class")) put.storage_class = *v;
-  if (auto v = a.value("--sse")) {
-    if (*v != "AES256" && *v != "aws:kms") throw usage_error("--sse must be AES256 or aws:kms");
-    put.extra_headers.push_back({"x-amz-server-side-encryption", *v});
-  }
-  if (auto v = a.value("--sse-kms-key-id")) put.extra_headers.push_back({"x-amz-server-side-encryption-aws-kms-key-id", *v});
   auto cloudfront_domain = a.value("--cloudfront-domain");
   const auto expires = a.value("--expires-in");
   urlmint::s3::client_options opts;
@@ -226,7 +287,12 @@ int cmd_s3_cp(args& a) {
       throw usage_error(e.what());
     }
   }
-  const bool no_progress = a.flag("--no-progress");
+  const output_options out = parse_output_options(a);
+  if (a.flag("--recursive")) {
+    transport.apply(opts.http, "s3 cp");
+    if (content_type) put.content_type = *content_type;
+    return run_recursive_cp(a, put, !content_type, common, opts, out);
+  }
   const auto pos = a.positionals();
   a.finish();
   if (pos.size() != 2) throw usage_error("needs a source and a destination");
@@ -236,39 +302,51 @@ int cmd_s3_cp(args& a) {
     throw usage_error(upload ? "copies between two S3 locations are not supported; download then upload"
                              : "one of the two arguments must be s3://BUCKET/KEY");
 
-  urlmint::curl::global curl_global;
-  progress_bar bar(!no_progress && ::isatty(2) == 1);
+  progress_bar bar(out.show_progress() && !out.dryrun);
   opts.progress = bar.callback();
   transport.apply(opts.http, "s3 cp");
-  const urlmint::credentials creds = resolve_credentials(common.profile);
-  const std::string token(creds.session_token.reveal());
 
   if (download) {
-    const auto uri = urlmint::s3::parse_s3_uri(pos[0]);
+    const auto uri = s3_uri_arg(pos[0]);
     if (uri.key.empty()) throw usage_error("the S3 source needs a key: s3://BUCKET/KEY");
+    const std::string target = pos[1] == "-" ? pos[1] : urlmint::transfer::local_destination(pos[1], uri.key);
+    if (out.dryrun) {
+      if (out.show_operations()) std::printf("(dryrun) download: %s to %s\n", pos[0].c_str(), target.c_str());
+      return exit_ok;
+    }
+    const urlmint::credentials creds = resolve_credentials(common.profile);
+    const std::string token(creds.session_token.reveal());
     urlmint::s3::client client(creds, common.config, opts);
     try {
-      if (pos[1] == "-") {
+      if (target == "-") {
         client.get_object_to(uri.bucket, uri.key, [](const char* d, std::size_t n) {
           if (std::fwrite(d, 1, n, stdout) != n) throw urlmint::error(urlmint::errc::io, "s3 cp: writing stdout failed");
         });
         if (std::fflush(stdout) != 0) throw urlmint::error(urlmint::errc::io, "s3 cp: writing stdout failed");
         return exit_ok;
       }
-      client.download_file(uri.bucket, uri.key, urlmint::transfer::local_destination(pos[1], uri.key));
+      client.download_file(uri.bucket, uri.key, target);
       return exit_ok;
     } catch (const urlmint::s3::service_error& e) {
       report(e, common.debug, token);
     }
   }
 
-  const auto uri = urlmint::s3::parse_s3_uri(pos[1]);
+  const auto uri = s3_uri_arg(pos[1]);
   std::string key = uri.key;
   if (key.empty() || key.back() == '/') {
     if (pos[0] == "-") throw usage_error("uploading stdin needs a key: s3://BUCKET/KEY");
     key += base_name(pos[0]);
   }
   put.content_type = content_type ? *content_type : guess_content_type(key);
+  if (out.dryrun) {
+    if (pos[0] != "-") (void)urlmint::s3::check_readable_file(pos[0]);
+    if (out.show_operations())
+      std::printf("(dryrun) upload: %s to s3://%s/%s\n", pos[0].c_str(), uri.bucket.c_str(), key.c_str());
+    return exit_ok;
+  }
+  const urlmint::credentials creds = resolve_credentials(common.profile);
+  const std::string token(creds.session_token.reveal());
   urlmint::publish::config cfg;
   cfg.bucket = uri.bucket;
   cfg.s3 = common.config;
@@ -293,7 +371,12 @@ int cmd_s3_cp(args& a) {
       r = publisher.publish_file(key, pos[0], put, common.now);
       bar.finish(urlmint::s3::check_readable_file(pos[0]));
     }
-    std::printf("%s\n", r.url.c_str());
+    if (out.json && out.show_operations())
+      std::printf("{\"bucket\": %s, \"key\": %s, \"url\": %s, \"etag\": %s}\n", urlmint::post::json_quote(uri.bucket).c_str(),
+                  urlmint::post::json_quote(key).c_str(), urlmint::post::json_quote(r.url).c_str(),
+                  urlmint::post::json_quote(r.upload.etag).c_str());
+    else if (out.show_operations())
+      std::printf("%s\n", r.url.c_str());
   } catch (const urlmint::s3::service_error& e) {
     if (e.code() == urlmint::errc::precondition_failed) {
       const std::string where = "s3://" + uri.bucket + "/" + key;
