@@ -59,7 +59,8 @@ def no_secret(out):
 
 
 def expect_error(name, args, codes=(1,), contains="", env=CREDS, stdin=None, timeout=60, max_seconds=None):
-    """One rejected input: exit in `codes`, one stderr line containing `contains`, empty stdout."""
+    """One rejected input (exit 2 for a usage error: a malformed or out-of-range value; 1 for a failed
+    operation): exit in `codes`, one stderr line containing `contains`, empty stdout."""
     start = time.monotonic()
     try:
         r = run(args, env, stdin, timeout)
@@ -165,31 +166,31 @@ NOW = ["--now", "20130524T000000Z"]
 for name, value in [("expiry 0", "0"), ("expiry negative", "-5"), ("expiry over 604800", "604801"),
                     ("expiry not a number", "1h"), ("expiry empty", ""), ("expiry float", "3600.5"),
                     ("expiry huge", "99999999999999999999"), ("expiry exponent", "1e3")]:
-    expect_error(f"presign {name}", ["s3", "presign", OBJ, "--expires-in", value])
+    expect_error(f"presign {name}", ["s3", "presign", OBJ, "--expires-in", value], codes=(2,))
 for name, bucket, why in [("too short", "ab", "3 to 63"), ("too long", "b" * 64, "3 to 63"),
                           ("uppercase", "Examplebucket", "uppercase"), ("underscore", "example_bucket", "underscore"),
                           ("IP-like", "192.168.5.4", "IP address"), ("double dot", "example..bucket", "adjacent"),
                           ("leading dash", "-examplebucket", "start and end"), ("xn-- prefix", "xn--bucket", "xn--"),
                           ("dash next to dot", "example-.bucket", "'-' next to '.'"),
                           ("control character", "exam\x01plebucket", "")]:
-    expect_error(f"presign bucket {name}", ["s3", "presign", f"s3://{bucket}/k"], contains=why)
-expect_error("presign key empty", ["s3", "presign", "s3://examplebucket/"], contains="key is empty")
-expect_error("presign key missing", ["s3", "presign", "s3://examplebucket"], contains="key is empty")
-expect_error("presign key over 1024 bytes", ["s3", "presign", "s3://examplebucket/" + "k" * 1025], contains="1024")
+    expect_error(f"presign bucket {name}", ["s3", "presign", f"s3://{bucket}/k"], contains=why, codes=(2,))
+expect_error("presign key empty", ["s3", "presign", "s3://examplebucket/"], contains="key is empty", codes=(2,))
+expect_error("presign key missing", ["s3", "presign", "s3://examplebucket"], contains="key is empty", codes=(2,))
+expect_error("presign key over 1024 bytes", ["s3", "presign", "s3://examplebucket/" + "k" * 1025], contains="1024", codes=(2,))
 expect_error("presign key of 1024 two-byte characters", ["s3", "presign", "s3://examplebucket/" + "é" * 513],
-             contains="1024")
-expect_error("presign key invalid UTF-8", [b"s3", b"presign", b"s3://examplebucket/\xff\xfe"], contains="UTF-8")
-expect_error("presign key overlong UTF-8", [b"s3", b"presign", b"s3://examplebucket/\xc0\xaf"], contains="UTF-8")
-expect_error("presign key UTF-16 surrogate", [b"s3", b"presign", b"s3://examplebucket/\xed\xa0\x80"], contains="UTF-8")
+             contains="1024", codes=(2,))
+expect_error("presign key invalid UTF-8", [b"s3", b"presign", b"s3://examplebucket/\xff\xfe"], contains="UTF-8", codes=(2,))
+expect_error("presign key overlong UTF-8", [b"s3", b"presign", b"s3://examplebucket/\xc0\xaf"], contains="UTF-8", codes=(2,))
+expect_error("presign key UTF-16 surrogate", [b"s3", b"presign", b"s3://examplebucket/\xed\xa0\x80"], contains="UTF-8", codes=(2,))
 for m in ["PATCH", "", "POST", "OPTIONS", "GET\n"]:
-    expect_error(f"presign method {m!r}", ["s3", "presign", OBJ, "--method", m], contains="GET, PUT, HEAD or DELETE")
+    expect_error(f"presign method {m!r}", ["s3", "presign", OBJ, "--method", m], contains="GET, PUT, HEAD or DELETE", codes=(2,))
 # A method is a name, not a case: "get" is GET (issue 12), the same URL byte for byte.
 lower = run(["s3", "presign", OBJ, "--method", "get", "--now", "20130524T000000Z"])
 upper = run(["s3", "presign", OBJ, "--method", "GET", "--now", "20130524T000000Z"])
 check("presign method 'get' means GET", lower.returncode == 0 and lower.stdout == upper.stdout and upper.stdout,
       lower.stdout + lower.stderr)
-expect_error("presign not an s3 URI", ["s3", "presign", "https://examplebucket/k"], contains="s3://BUCKET/KEY")
-expect_error("presign s3 URI without bucket", ["s3", "presign", "s3:///k"], contains="no bucket")
+expect_error("presign not an s3 URI", ["s3", "presign", "https://examplebucket/k"], contains="s3://BUCKET/KEY", codes=(2,))
+expect_error("presign s3 URI without bucket", ["s3", "presign", "s3:///k"], contains="no bucket", codes=(2,))
 expect_error("presign unknown flag", ["s3", "presign", OBJ, "--bogus"], (2,), "unknown option --bogus")
 expect_error("presign flag without value", ["s3", "presign", OBJ, "--expires-in"], (2,), "needs a value")
 expect_error("presign two objects", ["s3", "presign", OBJ, OBJ], (2,))
@@ -199,19 +200,19 @@ expect_error("presign --query without name", ["s3", "presign", OBJ, "--query", "
 expect_error("presign --batch with a key", ["s3", "presign", "--batch", OBJ], (2,), "stdin")
 for value in ["2013-05-24", "20130230T000000Z", "20130524T246000Z", "20130524T000000", "", "now",
               "99991231T235959Z", "16000101T000000Z", "20130524T000000Z\n"]:
-    expect_error(f"presign --now {value!r}", ["s3", "presign", OBJ, "--now", value], contains="--now")
+    expect_error(f"presign --now {value!r}", ["s3", "presign", OBJ, "--now", value], contains="--now", codes=(2,))
 for url, why in [("ftp://127.0.0.1", "http://"), ("file:///etc/passwd", "http://"), ("127.0.0.1:9000", "no scheme"),
                  ("http://", "no host"), ("http://127.0.0.1:99999", "65535"), ("http://127.0.0.1:0", "port 0"),
                  ("http://user:pw@127.0.0.1", "user info"), ("http://127.0.0.1:9000/?x=1", "query"),
                  ("http://127.0.0.1:9x", "non-numeric"), ("http://[::1", "IPv6"), ("http://a b", "invalid character")]:
-    expect_error(f"presign endpoint {url!r}", ["s3", "presign", OBJ, "--endpoint-url", url], contains=why)
+    expect_error(f"presign endpoint {url!r}", ["s3", "presign", OBJ, "--endpoint-url", url], contains=why, codes=(2,))
 expect_error("presign endpoint from AWS_ENDPOINT_URL", ["s3", "presign", OBJ], contains="http://",
-             env=dict(CREDS, AWS_ENDPOINT_URL="gopher://x"))
-expect_error("presign region with spaces", ["s3", "presign", OBJ, "--region", "us east 1"], contains="region")
-expect_error("presign addressing style", ["s3", "presign", OBJ, "--addressing-style", "sideways"], contains="auto")
+             env=dict(CREDS, AWS_ENDPOINT_URL="gopher://x"), codes=(2,))
+expect_error("presign region with spaces", ["s3", "presign", OBJ, "--region", "us east 1"], contains="region", codes=(2,))
+expect_error("presign addressing style", ["s3", "presign", OBJ, "--addressing-style", "sideways"], contains="auto", codes=(2,))
 expect_error("presign virtual host on an IP endpoint",
              ["s3", "presign", OBJ, "--endpoint-url", "http://127.0.0.1:9000", "--addressing-style", "virtual"],
-             contains="path")
+             contains="path", codes=(2,))
 
 # Credentials: none, half, garbage files, unknown profiles.
 expect_error("no credentials", ["s3", "presign", OBJ], contains="credentials", env=BASE)
@@ -267,8 +268,8 @@ for name, url, extra, contains in VERIFY_CASES:
 expect_error("verify with another secret", ["s3", "verify", DOC_URL] + NOW, contains="signature_mismatch",
              env=dict(CREDS, AWS_SECRET_ACCESS_KEY=SECRET[:-1] + "Z"))
 expect_error("verify without credentials", ["s3", "verify", DOC_URL] + NOW, contains="credentials", env=BASE)
-expect_error("verify bad --now", ["s3", "verify", DOC_URL, "--now", "yesterday"], contains="--now")
-expect_error("verify bad method", ["s3", "verify", DOC_URL, "--method", "PATCH"], contains="PATCH")
+expect_error("verify bad --now", ["s3", "verify", DOC_URL, "--now", "yesterday"], contains="--now", codes=(2,))
+expect_error("verify bad method", ["s3", "verify", DOC_URL, "--method", "PATCH"], contains="PATCH", codes=(2,))
 expect_error("verify no URL", ["s3", "verify"], (2,), "expected one presigned URL")
 expect_error("verify two URLs", ["s3", "verify", DOC_URL, DOC_URL], (2,))
 expect_error("verify unknown flag", ["s3", "verify", DOC_URL, "--expires-in", "5"], (2,), "unknown option")
@@ -283,18 +284,18 @@ expect_error("cp a directory", ["s3", "cp", TMP, OBJ] + NET)
 expect_error("cp closed port", ["s3", "cp", SMALL, "s3://bucket/k.txt"] + NET, max_seconds=60)
 expect_error("cp download from closed port", ["s3", "cp", "s3://bucket/k.txt", os.path.join(TMP, "out.txt")] + NET,
              max_seconds=60)
-expect_error("cp bad part size", ["s3", "cp", SMALL, OBJ, "--part-size", "1"] + NET)
-expect_error("cp bad threshold", ["s3", "cp", SMALL, OBJ, "--multipart-threshold", "lots"] + NET)
-expect_error("cp bad expiry", ["s3", "cp", SMALL, OBJ, "--expires-in", "604801"] + NET)
+expect_error("cp bad part size", ["s3", "cp", SMALL, OBJ, "--part-size", "1"] + NET, codes=(2,))
+expect_error("cp bad threshold", ["s3", "cp", SMALL, OBJ, "--multipart-threshold", "lots"] + NET, codes=(2,))
+expect_error("cp bad expiry", ["s3", "cp", SMALL, OBJ, "--expires-in", "604801"] + NET, codes=(2,))
 expect_error("cp one argument", ["s3", "cp", SMALL] + NET, (2,))
 expect_error("cp stdin without key", ["s3", "cp", "-", "s3://examplebucket/"] + NET, (2,), stdin=b"x")
-expect_error("cp bad bucket", ["s3", "cp", SMALL, "s3://B_/k"], contains="bucket")
+expect_error("cp bad bucket", ["s3", "cp", SMALL, "s3://B_/k"], contains="bucket", codes=(2,))
 expect_error("cp no credentials", ["s3", "cp", SMALL, OBJ] + NET, env=BASE)
 if os.geteuid() != 0:
     UNREADABLE = write("unreadable.txt", "x", mode=0o000)
     expect_error("cp unreadable file", ["s3", "cp", UNREADABLE, OBJ] + NET)
 expect_error("put-lifecycle zero days", ["s3", "put-lifecycle", "s3://examplebucket", "--prefix", "a/",
-                                         "--expire-days", "0"] + NET[:2])
+                                         "--expire-days", "0"] + NET[:2], codes=(2,))
 expect_error("put-lifecycle closed port", ["s3", "put-lifecycle", "s3://examplebucket", "--prefix", "a/",
                                            "--expire-days", "3"] + NET[:2], max_seconds=60)
 expect_error("put-lifecycle object key", ["s3", "put-lifecycle", OBJ, "--expire-days", "3"], (2,))
@@ -384,7 +385,7 @@ expect_error("doctor without --bucket", DOCTOR[:4], (2,), env=CLOSED_ALL)
 # ---------------------------------------------------------------------------------------------
 # s3 presign-post and multipart.
 POST = ["s3", "presign-post", OBJ]
-expect_error("presign-post expiry 0", POST + ["--expires-in", "0"])
+expect_error("presign-post expiry 0", POST + ["--expires-in", "0"], codes=(2,))
 expect_error("presign-post negative size", POST + ["--max-size", "-1"], (1, 2))
 expect_error("presign-post min above max", POST + ["--min-size", "10", "--max-size", "5"], (1, 2))
 expect_error("presign-post status 500", POST + ["--success-action-status", "500"], (1, 2))

@@ -104,9 +104,9 @@ out = expect_ok("url strips the origin path", ["url", "--domain", "d1.cloudfront
                                                "charts/a.png"])
 check("origin path", out == "https://d1.cloudfront.net/a.png\n", out)
 expect_error("url refuses https://https://", ["url", "--domain", "https://https://d1.cloudfront.net", "a.png"],
-             "write only the domain name")
+             "write only the domain name", code=2)
 expect_error("url refuses a domain with a path", ["url", "--domain", "https://d1.cloudfront.net/charts", "a.png"],
-             "contains a path")
+             "contains a path", code=2)
 expect_error("url without a domain is a usage error", ["url", "a.png"], "--domain is required", code=2)
 
 # --- sign: canned policies against botocore ------------------------------------------------------
@@ -143,7 +143,7 @@ tail = BOTO.generate_presigned_url(pattern, policy=policy)[len(pattern) + 1:]
 check("wildcard: one signature appended to every URL",
       lines == [urls[0] + "?" + tail, urls[1] + "&" + tail], out)
 expect_error("a URL outside the wildcard is refused",
-             sign_args(DOMAIN + "/private/a.png", extra=["--policy-resource", pattern]), "not covered by the policy")
+             sign_args(DOMAIN + "/private/a.png", extra=["--policy-resource", pattern]), "not covered by the policy", code=2)
 
 # --- SHA-256 and ECDSA -----------------------------------------------------------------------------
 out = expect_ok("sign RSA SHA-256", sign_args(DOMAIN + "/a.png", extra=["--hash-algorithm", "SHA256"]))
@@ -246,30 +246,30 @@ expect_error("an RSA-1024 key", sign_args(DOMAIN + "/a.png", key=os.path.join(DA
 expect_error("a public key", sign_args(DOMAIN + "/a.png", key=os.path.join(DATA, "test-only-rsa2048-public.pem")),
              "not a private key")
 expect_error("an expiry that cannot be parsed", sign_args(DOMAIN + "/a.png", when="next tuesday"),
-             "--date-less-than \"next tuesday\" is not a time")
+             "--date-less-than \"next tuesday\" is not a time", code=2)
 expect_error("a start that cannot be parsed", sign_args(DOMAIN + "/a.png", extra=["--date-greater-than", "2026-02-30"]),
-             "--date-greater-than")
+             "--date-greater-than", code=2)
 expect_error("active after expiration", sign_args(DOMAIN + "/a.png", extra=["--date-greater-than", "2027-01-01"]),
-             "must be before the expiration")
-expect_error("IPv6", sign_args(DOMAIN + "/a.png", extra=["--ip-address", "2001:db8::/32"]), "is IPv6")
+             "must be before the expiration", code=2)
+expect_error("IPv6", sign_args(DOMAIN + "/a.png", extra=["--ip-address", "2001:db8::/32"]), "is IPv6", code=2)
 for cidr in ["10.0.0.0/33", "10.0.0", "300.1.1.1", "10.0.0.0/8\",\"x"]:
-    expect_error(f"malformed CIDR {cidr}", sign_args(DOMAIN + "/a.png", extra=["--ip-address", cidr]), "--ip-address")
-expect_error("a URL without scheme", sign_args("d111111abcdef8.cloudfront.net/a.png"), "has no scheme")
+    expect_error(f"malformed CIDR {cidr}", sign_args(DOMAIN + "/a.png", extra=["--ip-address", cidr]), "--ip-address", code=2)
+expect_error("a URL without scheme", sign_args("d111111abcdef8.cloudfront.net/a.png"), "has no scheme", code=2)
 for name in ["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"]:
     expect_error(f"reserved query name {name}", sign_args(DOMAIN + f"/a.png?x=1&{name}=2"),
-                 f"already has a {name} query parameter")
+                 f"already has a {name} query parameter", code=2)
 expect_error("policy injection in the URL", sign_args('https://example.com/file","Resource":"*","x":"'),
-             "percent-encode")
-expect_error("an unknown hash", sign_args(DOMAIN + "/a.png", extra=["--hash-algorithm", "MD5"]), "use SHA1 or SHA256")
+             "percent-encode", code=2)
+expect_error("an unknown hash", sign_args(DOMAIN + "/a.png", extra=["--hash-algorithm", "MD5"]), "use SHA1 or SHA256", code=2)
 expect_error("a bad key pair ID", ["sign", "--url", DOMAIN + "/a.png", "--key-pair-id", "K1&x=y", "--private-key",
-                                   RSA_KEY, "--date-less-than", "2026-01-01"], "key pair ID")
+                                   RSA_KEY, "--date-less-than", "2026-01-01"], "key pair ID", code=2)
 expect_error("a missing --date-less-than", ["sign", "--url", DOMAIN + "/a.png", "--key-pair-id", KPID,
                                             "--private-key", RSA_KEY], "--date-less-than is required", code=2)
 expect_error("a missing --private-key", ["sign", "--url", DOMAIN + "/a.png", "--key-pair-id", KPID,
                                          "--date-less-than", "2026-01-01"], "--private-key is required", code=2)
 expect_error("SameSite=None without Secure", ["cookies", "--url", DOMAIN + "/a.png", "--key-pair-id", KPID,
                                               "--private-key", RSA_KEY, "--date-less-than", "2026-01-01",
-                                              "--same-site", "None", "--no-secure"], "SameSite=None needs Secure")
+                                              "--same-site", "None", "--no-secure"], "SameSite=None needs Secure", code=2)
 
 # A system whose OpenSSL will not give SHA-1 for signatures (here: every algorithm must be
 # fips=yes and no FIPS provider is loaded, as on a FIPS-mode host; RHEL 9's policy fails the same
@@ -292,9 +292,9 @@ check("oac-policy JSON", doc["Statement"][0]["Resource"] == "arn:aws:s3:::chart-
       doc["Statement"][0]["Condition"]["StringEquals"]["AWS:SourceArn"] ==
       "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE" and out.startswith("{\n    \"Version\""), out)
 expect_error("oac-policy bad account", ["oac-policy", "--bucket", "chart-bucket", "--account-id", "1234",
-                                        "--distribution-id", "EDFDVBD6EXAMPLE"], "must be 12 digits")
+                                        "--distribution-id", "EDFDVBD6EXAMPLE"], "must be 12 digits", code=2)
 expect_error("oac-policy bad distribution", ["oac-policy", "--bucket", "chart-bucket", "--account-id", "123456789012",
-                                             "--distribution-id", "d123.cloudfront.net"], "starts with E")
+                                             "--distribution-id", "d123.cloudfront.net"], "starts with E", code=2)
 
 # --- create-invalidation against a local server that checks SigV4 with botocore -------------------
 server = cloudfront_invalidation_server.start(SECRET)
@@ -337,9 +337,9 @@ try:
                   endpoint], "HTTP 403 SignatureDoesNotMatch",
                  env=dict(CREDS, AWS_SECRET_ACCESS_KEY="not-the-secret-key-at-all-0000000000000000"))
     expect_error("a path without '/'", ["create-invalidation", "--distribution-id", "E1", "--paths", "charts/*",
-                                        "--endpoint-url", endpoint], "must start with '/'", env=CREDS)
+                                        "--endpoint-url", endpoint], "must start with '/'", env=CREDS, code=2)
     expect_error("a malformed distribution ID", ["create-invalidation", "--distribution-id", "e1", "--paths", "/x",
-                                                 "--endpoint-url", endpoint], "starts with E", env=CREDS)
+                                                 "--endpoint-url", endpoint], "starts with E", env=CREDS, code=2)
 finally:
     server.stop()
 expect_error("a server that is not there", ["create-invalidation", "--distribution-id", "E1", "--paths", "/x",

@@ -128,8 +128,8 @@ for p, chunk in zip(plan2["parts"], (b"a" * 1024, b"b" * 10)):
 sized = {"parts": [{"part_number": 1, "etag": etags[0], "size": 1024}, {"part_number": 2, "etag": etags[1], "size": 10}]}
 r = cli("complete-multipart", f"s3://{bucket}/small", "--upload-id", plan2["upload_id"], "--parts-file", "-",
         stdin=json.dumps(sized).encode())
-check("a 1 KiB first part is refused locally",
-      r.returncode == 1 and b"every part but the last must be at least 5 MiB" in r.stderr and r.stdout == b"",
+check("a 1 KiB first part is refused locally (a usage error)",
+      r.returncode == 2 and b"every part but the last must be at least 5 MiB" in r.stderr and r.stdout == b"",
       r.stderr.decode())
 # 3. Without sizes the server decides; a wrong ETag is refused there.
 r = cli("complete-multipart", f"s3://{bucket}/small", "--upload-id", plan2["upload_id"],
@@ -172,9 +172,9 @@ check("the resumed upload downloads", status == 200 and body == b"resumed body",
 
 # Bad input the CLI refuses without a server.
 r = cli("presign-multipart", f"s3://{bucket}/k", "--parts", "10001")
-check("10001 parts is refused", r.returncode == 1 and b"1 to 10000 parts" in r.stderr, r.stderr.decode())
+check("10001 parts is refused (usage error)", r.returncode == 2 and b"1 to 10000 parts" in r.stderr, r.stderr.decode())
 r = cli("presign-multipart", f"s3://{bucket}/k", "--size", "20000000", "--part-size", "1048576")
-check("a 1 MiB part size is refused", r.returncode == 1 and b"5 MiB to 5 GiB" in r.stderr, r.stderr.decode())
+check("a 1 MiB part size is refused (usage error)", r.returncode == 2 and b"5 MiB to 5 GiB" in r.stderr, r.stderr.decode())
 r = cli("complete-multipart", f"s3://{bucket}/k", "--part", "1=x")
 check("a missing upload id is a usage error", r.returncode == 2 and b"--upload-id is missing" in r.stderr,
       r.stderr.decode())

@@ -592,7 +592,7 @@ class client {
   /// ListBuckets: the buckets the credentials own (requests and parsing in s3_listing.hpp).
   std::vector<bucket_entry> list_buckets() {
     return parse_list_buckets(execute(http_, "GET s3:// (ListBuckets)", [&](time_point now) {
-      return sign_list_buckets(signer_.creds(), configuration(), now);
+      return sign_list_buckets(*signer_.credentials_at(now), configuration(), now);
     }).body);
   }
 
@@ -612,7 +612,7 @@ class client {
     for (std::size_t at = 0; at < keys.size(); at += max_delete_keys) {
       const std::vector<std::string> batch(keys.begin() + static_cast<std::ptrdiff_t>(at),
                                            keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), at + max_delete_keys)));
-      const std::string body = delete_objects_body(batch);
+      const std::string body = delete_objects_body(batch, false);  // not quiet: S3 names each deleted key
       const std::string hash = sha256_hex(body);
       const std::string md5 = multipart::content_md5(body);
       parse_delete_objects(execute(http_, "POST s3://" + std::string(bucket) + "?delete (DeleteObjects)", [&](time_point now) {

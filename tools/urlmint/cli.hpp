@@ -185,6 +185,19 @@ inline urlmint::time_point signing_time(const std::optional<std::string>& now) {
   return *t;
 }
 
+/// Runs a lookup that reads ~/.aws/config or credentials files: a malformed file makes it fail
+/// (exit 1), it is not a mistake on the command line, which is what errc::invalid_argument
+/// (exit 2) means to main().
+template <class F>
+auto from_config_files(F&& lookup) {
+  try {
+    return lookup();
+  } catch (const urlmint::error& e) {
+    if (e.code() != urlmint::errc::invalid_argument) throw;
+    throw urlmint::error(urlmint::errc::io, e.what());
+  }
+}
+
 /// The region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else us-east-1.
 std::string resolve_region(const std::optional<std::string>& flag, const std::optional<std::string>& profile);
 
@@ -211,7 +224,8 @@ inline s3_common parse_s3_common(args& a) {
   if (!c.profile) c.profile = env("AWS_PROFILE");
   c.config.region = resolve_region(a.value("--region"), c.profile);
   // --endpoint-url, then AWS's standard endpoint settings (AWS_ENDPOINT_URL_S3, services, ...).
-  if (auto e = urlmint::providers::configured_endpoint("s3", a.value("--endpoint-url"), c.profile))
+  const auto endpoint_flag = a.value("--endpoint-url");
+  if (auto e = from_config_files([&] { return urlmint::providers::configured_endpoint("s3", endpoint_flag, c.profile); }))
     c.config.endpoint_url = *e;
   if (auto s = a.value("--addressing-style")) c.config.style = urlmint::s3::parse_addressing_style(*s);
   const auto now_text = a.value("--now");

@@ -14,13 +14,12 @@
 #include "cli.hpp"
 
 namespace urlmint_cli {
-
 std::string resolve_region(const std::optional<std::string>& flag, const std::optional<std::string>& profile) {
   // An explicit but empty --region is a mistake (an unset shell variable), not a request for
   // the default region.
   if (flag && flag->empty())
     throw urlmint::error(urlmint::errc::invalid_argument, "--region is empty; give a region such as us-east-1");
-  return urlmint::providers::resolve_region(flag, profile);
+  return from_config_files([&] { return urlmint::providers::resolve_region(flag, profile); });
 }
 
 namespace {
@@ -70,7 +69,7 @@ urlmint::providers::chain_options chain_for(const std::optional<std::string>& pr
 }  // namespace
 
 urlmint::credentials resolve_credentials(const std::optional<std::string>& profile) {
-  return urlmint::providers::resolve_credentials(chain_for(profile), urlmint::clock::now()).creds;
+  return from_config_files([&] { return urlmint::providers::resolve_credentials(chain_for(profile), urlmint::clock::now()).creds; });
 }
 
 urlmint::credentials_source resolve_credentials_source(const std::optional<std::string>& profile) {
