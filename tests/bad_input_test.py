@@ -369,11 +369,11 @@ SETUP = ["cloudfront", "setup", "--bucket", "chart-bucket", "--region", "eu-west
 CLOSED_ALL = dict(TEMP_CREDS, AWS_ENDPOINT_URL=CLOSED)  # every service at a closed loopback port
 expect_error("setup closed port", SETUP, env=CLOSED_ALL, max_seconds=60)
 expect_error("setup bad bucket name", ["cloudfront", "setup", "--bucket", "Chart_Bucket", "--region", "eu-west-1"],
-             env=CLOSED_ALL)
+             env=CLOSED_ALL, codes=(2,))
 expect_error("setup bad price class", SETUP + ["--price-class", "cheap"], (2,), env=CLOSED_ALL)
 expect_error("setup alias without certificate", SETUP + ["--alias", "c.example.com"], (2,), env=CLOSED_ALL)
 expect_error("setup alias with a path", SETUP + ["--alias", "c.example.com/x", "--certificate-arn",
-                                                 "arn:aws:acm:us-east-1:123456789012:certificate/x"], env=CLOSED_ALL)
+                                                 "arn:aws:acm:us-east-1:123456789012:certificate/x"], env=CLOSED_ALL, codes=(2,))
 expect_error("setup public key that is not a key", SETUP + ["--public-key", "file://" + os.devnull], env=CLOSED_ALL)
 expect_error("setup public key file missing", SETUP + ["--public-key", "file:///nonexistent/key.pem"], env=CLOSED_ALL)
 expect_error("setup without credentials", SETUP, env=dict(BASE, AWS_ENDPOINT_URL=CLOSED))

@@ -205,25 +205,25 @@ def differential(cli):
 
 
 def cli_errors(cli, env):
-    """Bad input: exit 1 (bad value) or 2 (bad command line), one line on stderr, nothing on
+    """Bad input: exit 2 (a usage error, bad values included), one line on stderr, nothing on
     stdout, never the secret. No request is sent by any of these."""
     cases = [
-        (["presign-post", "s3://examplebucket/k", "--expires-in", "604801"], 1, "at most 7 days"),
-        (["presign-post", "s3://examplebucket/k", "--min-size", "10", "--max-size", "5"], 1, "swap them"),
+        (["presign-post", "s3://examplebucket/k", "--expires-in", "604801"], 2, "at most 7 days"),
+        (["presign-post", "s3://examplebucket/k", "--min-size", "10", "--max-size", "5"], 2, "swap them"),
         (["presign-post", "s3://examplebucket/k", "--content-type", "text/plain", "--starts-with",
-          "Content-Type=image/"], 1, "conditions contradict"),
-        (["presign-post", "s3://examplebucket/k", "--field", "Cache-Control=no-store"], 1, "has no condition"),
-        (["presign-post", "s3://examplebucket/k", "--acl", "everyone"], 1, "not a canned ACL"),
+          "Content-Type=image/"], 2, "conditions contradict"),
+        (["presign-post", "s3://examplebucket/k", "--field", "Cache-Control=no-store"], 2, "has no condition"),
+        (["presign-post", "s3://examplebucket/k", "--acl", "everyone"], 2, "not a canned ACL"),
         (["presign-post", "s3://examplebucket/k", "--content-type", "a", "--content-type-prefix", "b"], 2, "not both"),
-        (["presign-multipart", "s3://examplebucket/k", "--parts", "10001"], 1, "1 to 10000 parts"),
-        (["presign-multipart", "s3://examplebucket/k", "--parts", "0"], 1, "1 to 10000 parts"),
-        (["presign-multipart", "s3://examplebucket/k", "--size", "104857600", "--part-size", "4194304"], 1,
+        (["presign-multipart", "s3://examplebucket/k", "--parts", "10001"], 2, "1 to 10000 parts"),
+        (["presign-multipart", "s3://examplebucket/k", "--parts", "0"], 2, "1 to 10000 parts"),
+        (["presign-multipart", "s3://examplebucket/k", "--size", "104857600", "--part-size", "4194304"], 2,
          "5 MiB to 5 GiB"),
         (["presign-multipart", "s3://examplebucket/k"], 2, "--parts N or --size BYTES"),
         (["complete-multipart", "s3://examplebucket/k", "--part", "1=x"], 2, "--upload-id is missing"),
-        (["complete-multipart", "s3://examplebucket/k", "--upload-id", "U", "--parts-file", "-"], 1,
+        (["complete-multipart", "s3://examplebucket/k", "--upload-id", "U", "--parts-file", "-"], 2,
          "at least 5 MiB"),
-        (["complete-multipart", "s3://examplebucket/k", "--upload-id", "U", "--parts-file", "-"], 1, "not valid JSON"),
+        (["complete-multipart", "s3://examplebucket/k", "--upload-id", "U", "--parts-file", "-"], 2, "not valid JSON"),
     ]
     stdins = {11: '{"parts": [{"part_number": 1, "etag": "a", "size": 5}, {"part_number": 2, "etag": "b", "size": 1}]}',
               12: '{"parts": [}'}

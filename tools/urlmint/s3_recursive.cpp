@@ -201,9 +201,14 @@ int run_recursive_cp(args& a, const urlmint::s3::put_options& put, bool guess_ty
 
   urlmint::s3::client_options opts = client_opts;
   opts.progress = nullptr;  // one line per file instead
-  std::optional<urlmint::credentials> creds;
-  const auto credentials = [&]() -> const urlmint::credentials& {
-    if (!creds) creds = resolve_credentials(common.profile);
+  // One rotating source shared by every worker (providers::provider is thread-safe), so a long
+  // copy keeps going when temporary credentials are refreshed.
+  std::optional<urlmint::credentials_source> creds;
+  const auto credentials = [&]() -> const urlmint::credentials_source& {
+    if (!creds) {
+      creds = resolve_credentials_source(common.profile);
+      (void)from_config_files([&] { return creds->get(urlmint::clock::now()); });  // fail once, here, not per file
+    }
     return *creds;
   };
   std::vector<transfer> plan;
