@@ -171,7 +171,17 @@ class presign_target {
     }
     w.append("&X-Amz-Signature=", 17);
     urlmint::detail::hex_digest_to(w.p, digest);
+    if (!keep_pads_) forget_pads();
     return static_cast<std::size_t>(w.p + 64 - dst);
+  }
+
+  /// Whether the day's pad states stay in this object between URLs (a presigner, owned by its
+  /// caller) or are wiped after each URL (the per-thread cache behind signer::presign, which
+  /// outlives the signer: no secret may linger there).
+  void keep_pads(bool keep) noexcept { keep_pads_ = keep; }
+  void forget_pads() noexcept {
+    secure_wipe(&pads_, sizeof pads_);
+    pads_date_ = 0;
   }
 
   /// Appends the URL of `key` to `out`; leaves `out` unchanged and sets `ec` on failure.
@@ -218,6 +228,7 @@ class presign_target {
   char date_[8] = {};
   std::uint64_t date_word_ = 0;
   std::uint64_t pads_date_ = 0;  // the date whose pads are in pads_ (0: none)
+  bool keep_pads_ = true;
   urlmint::detail::hmac_sha256_pads pads_{};
 };
 
@@ -334,6 +345,19 @@ class signer {
   // rotation finishes its URL in microseconds, so minutes are a wide margin.
   static constexpr std::chrono::minutes retire_grace{10};
 
+  // One-shot presigns reuse, per thread, the target prepared for the last (signer, rotation,
+  // bucket, options) seen: the validation and layout of a presigner, done once instead of per
+  // call. The pads are not kept there (wiped after each URL).
+  struct one_shot_cache {
+    std::uint64_t signer_id = 0;
+    std::uint64_t generation = 0;
+    std::string bucket;
+    presign_options opts;
+    detail::presign_target target;
+  };
+  URLMINT_DECL static bool same_options(const presign_options& a, const presign_options& b) noexcept;
+  URLMINT_DECL static std::uint64_t next_signer_id() noexcept;
+
   URLMINT_DECL void append_with(const state& st, std::string& out, std::string_view bucket, std::string_view key,
                    const presign_options& opts, time_point now, std::error_code& ec) const;
 
@@ -351,6 +375,7 @@ class signer {
   mutable std::uint64_t generations_ = 0;
   mutable sigv4::signing_key_cache cache_;
   std::shared_ptr<s3express::session_cache> sessions_;
+  std::uint64_t id_;  // unique per signer, for the per-thread one-shot cache
 };
 
 /// Many presigned URLs of one bucket with the same options, e.g. `urlmint s3 presign --batch`:

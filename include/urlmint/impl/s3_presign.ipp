@@ -369,7 +369,8 @@ URLMINT_DECL auto presign_target::set_time(std::int64_t second) -> void {
 namespace urlmint {
 namespace s3 {
 
-URLMINT_DECL signer::signer(credentials_source source, config cfg) : source_(std::move(source)), cfg_(std::move(cfg)) {
+URLMINT_DECL signer::signer(credentials_source source, config cfg)
+    : source_(std::move(source)), cfg_(std::move(cfg)), id_(next_signer_id()) {
     if (!source_.rotates()) current(time_point{});
   }
 
@@ -493,13 +494,39 @@ URLMINT_DECL auto signer::sign(std::string_view method, std::string_view bucket,
 namespace urlmint {
 namespace s3 {
 
+URLMINT_DECL auto signer::same_options(const presign_options& a, const presign_options& b) noexcept -> bool {
+  if (a.method != b.method || a.expires_in != b.expires_in || a.headers.size() != b.headers.size() ||
+      a.query.size() != b.query.size())
+    return false;
+  for (std::size_t i = 0; i < a.headers.size(); ++i)
+    if (a.headers[i].name != b.headers[i].name || a.headers[i].value != b.headers[i].value) return false;
+  for (std::size_t i = 0; i < a.query.size(); ++i)
+    if (a.query[i].name != b.query[i].name || a.query[i].value != b.query[i].value) return false;
+  return true;
+}
+
+URLMINT_DECL auto signer::next_signer_id() noexcept -> std::uint64_t {
+  static std::atomic<std::uint64_t> ids{0};
+  return ids.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 URLMINT_DECL auto signer::append_with(const state& st, std::string& out, std::string_view bucket, std::string_view key,
                    const presign_options& opts, time_point now, std::error_code& ec) const -> void {
-    detail::presign_target target;
-    if (target.prepare(st.plan, bucket, opts, ec))
-      target.append_to(
-          out, key, now, [&st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st.pads_for(date, pads); },
-          ec);
+    thread_local one_shot_cache cache;
+    detail::presign_target& target = cache.target;
+    if (!(target.ready() && cache.signer_id == id_ && cache.generation == st.generation && cache.bucket == bucket &&
+          same_options(cache.opts, opts))) {
+      cache.signer_id = 0;  // invalid until prepared
+      target.keep_pads(false);
+      if (!target.prepare(st.plan, bucket, opts, ec)) return;
+      cache.bucket.assign(bucket);
+      cache.opts = opts;
+      cache.generation = st.generation;
+      cache.signer_id = id_;
+    }
+    target.append_to(
+        out, key, now, [&st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st.pads_for(date, pads); },
+        ec);
   }
 
 }  // namespace s3
