@@ -113,12 +113,17 @@ void BM_presign_get_response_overrides(benchmark::State& state) {
 }
 BENCHMARK(BM_presign_get_response_overrides);
 
-// A signed Content-Type: the same path as every presign (the headers canonicalized per call).
-void BM_presign_put_signed_content_type(benchmark::State& state) {
-  const urlmint::s3::signer signer(example_creds, {});
+urlmint::s3::presign_options put_with_content_type() {
   auto o = example_options();
   o.method = "PUT";
   o.headers.push_back({"Content-Type", "image/png"});
+  return o;
+}
+
+// A signed Content-Type: the same path as every presign (the headers canonicalized per call).
+void BM_presign_put_signed_content_type(benchmark::State& state) {
+  const urlmint::s3::signer signer(example_creds, {});
+  const auto o = put_with_content_type();
   for (auto _ : state) benchmark::DoNotOptimize(signer.presign("examplebucket", "test.txt", o, example_time));
   state.SetItemsProcessed(state.iterations());
 }
@@ -126,25 +131,8 @@ BENCHMARK(BM_presign_put_signed_content_type);
 
 // An s3::presigner: bucket and options prepared once, the timestamp formatted once a second,
 // the day's key kept; what `--batch` uses. Reused buffer.
-void BM_presigner_get(benchmark::State& state) {
+void BM_presigner(benchmark::State& state, const urlmint::s3::presign_options& o) {
   const urlmint::s3::signer signer(example_creds, {});
-  urlmint::s3::presigner p(signer, "examplebucket", example_options());
-  std::string url;
-  url.reserve(1024);
-  for (auto _ : state) {
-    url.clear();
-    p.append(url, "test.txt", example_time);
-    benchmark::DoNotOptimize(url.data());
-  }
-  state.SetItemsProcessed(state.iterations());
-}
-BENCHMARK(BM_presigner_get);
-
-void BM_presigner_put_signed_content_type(benchmark::State& state) {
-  const urlmint::s3::signer signer(example_creds, {});
-  auto o = example_options();
-  o.method = "PUT";
-  o.headers.push_back({"Content-Type", "image/png"});
   urlmint::s3::presigner p(signer, "examplebucket", o);
   std::string url;
   url.reserve(1024);
@@ -155,7 +143,8 @@ void BM_presigner_put_signed_content_type(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_presigner_put_signed_content_type);
+BENCHMARK_CAPTURE(BM_presigner, get, example_options());
+BENCHMARK_CAPTURE(BM_presigner, put_signed_content_type, put_with_content_type());
 
 // What `urlmint s3 presign --batch` does per line: append to a 64 KiB buffer, one fwrite per
 // buffer, distinct keys.

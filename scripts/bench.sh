@@ -204,8 +204,8 @@ done
   two=$(median BM_presign_get_shared_signer_threads/real_time/threads:2 4)
   evp=$(median BM_payload_sha256_openssl_evp_digest/16777216 5)
   ours=$(median BM_payload_sha256_urlmint/16777216 5)
-  prepared=$(median BM_presigner_get 3)
-  prepared_ct=$(median BM_presigner_put_signed_content_type 3)
+  prepared=$(median BM_presigner/get 3)
+  prepared_ct=$(median BM_presigner/put_signed_content_type 3)
   oneshot_ct=$(median BM_presign_put_signed_content_type 3)
   python3 - "$floor" "$cached" "$one" "$two" "$evp" "$ours" "$prepared" "$prepared_ct" "$oneshot_ct" <<'PY'
 import sys

@@ -171,6 +171,27 @@ struct out_block {
   }
 };
 
+// Mints one line into `out`, first asking `make_room(need)` when `out` is short of room (it
+// returns false to stop); false, with `error` set on a line that cannot be minted.
+template <class Worker, class MakeRoom>
+bool mint_one(Worker& worker, out_block& out, std::string_view line, long long number, std::string& error,
+              MakeRoom&& make_room) {
+  for (;;) {
+    const std::size_t need = worker.need(line);
+    if (out.room() < need && !make_room(need)) return false;
+    const long n = worker.put(out.data.data() + out.used, out.room(), line, number);
+    if (n > 0) {
+      out.used += static_cast<std::size_t>(n);
+      return true;
+    }
+    if (n == 0) {
+      error = "line " + std::to_string(number) + ": " + worker.failure(line);
+      return false;
+    }
+    out.ensure(out.room() + 4096);  // the credentials rotated to a longer URL
+  }
+}
+
 // Mints every line of `in` ("\n"-terminated) into `out`; on failure stops and sets `error`
 // (with the line number counted from `first_line`).
 template <class Worker>
@@ -180,19 +201,11 @@ bool mint_lines(Worker& worker, std::string_view in, long long first_line, out_b
     const std::size_t nl = in.find('\n');
     const std::string_view line = in.substr(0, nl);
     in.remove_prefix(nl + 1);
-    for (;;) {
-      out.ensure(worker.need(line));
-      const long n = worker.put(out.data.data() + out.used, out.room(), line, number);
-      if (n > 0) {
-        out.used += static_cast<std::size_t>(n);
-        break;
-      }
-      if (n == 0) {
-        error = "line " + std::to_string(number) + ": " + worker.failure(line);
-        return false;
-      }
-      out.ensure(out.room() + 4096);
-    }
+    if (!mint_one(worker, out, line, number, error, [&](std::size_t need) {
+          out.ensure(need);
+          return true;
+        }))
+      return false;
     ++number;
   }
   return true;
@@ -232,30 +245,17 @@ int run_batch(const char* command, const char* what, unsigned jobs, MakeWorker m
     };
     std::string_view line;
     long long number = 0;
-    while (!write_failed && reader.next_line(line, number, blank_line)) {
-      for (;;) {
-        const std::size_t need = worker.need(line);
-        if (out.room() < need) {
-          if (!write_all(out.data.data(), out.used)) {
-            write_failed = true;
-            break;
-          }
-          out.used = 0;
-          out.ensure(need);
-        }
-        const long n = worker.put(out.data.data() + out.used, out.room(), line, number);
-        if (n > 0) {
-          out.used += static_cast<std::size_t>(n);
-          break;
-        }
-        if (n == 0) {
-          error = "line " + std::to_string(number) + ": " + worker.failure(line);
-          break;
-        }
-        out.ensure(out.room() + 4096);
+    const auto make_room = [&](std::size_t need) {
+      if (!write_all(out.data.data(), out.used)) {
+        write_failed = true;
+        return false;
       }
-      if (!error.empty() || write_failed) break;
-    }
+      out.used = 0;
+      out.ensure(need);
+      return true;
+    };
+    while (!write_failed && reader.next_line(line, number, blank_line))
+      if (!mint_one(worker, out, line, number, error, make_room)) break;
     if (!write_failed && !write_all(out.data.data(), out.used)) write_failed = true;
     if (blank_line != 0 && error.empty()) error = blank_error();
     if (reader.failed() && error.empty()) error = "cannot read stdin";
