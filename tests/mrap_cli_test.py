@@ -6,7 +6,7 @@ X-Amz-Signature must be identical; ECDSA signatures are randomized, so both sign
 instead, with the P-256 public key derived from the secret by an independent Python implementation
 of the SigV4a KDF (aws-c-auth's source/key_derivation.c), over the string to sign rebuilt here from
 botocore's URL. Without awscrt (Debian's python3-awscrt) the botocore comparison is skipped and the
-rest still runs. Invalid uses must be one-line errors with exit status 1. No network is used.
+rest still runs. Invalid uses must be one-line errors with exit status 2 (invalid values, the CLI's rule). No network is used.
 Usage: mrap_cli_test.py PATH/TO/urlmint"""
 import datetime
 import hashlib
@@ -148,17 +148,17 @@ def main():
     check("--debug prints the SigV4a string to sign", string_to_sign(r.stdout.decode().strip()) in r.stderr.decode(),
           r.stderr.decode()[:600])
 
-    # Invalid uses: one line on stderr, nothing on stdout, exit status 1.
+    # Invalid uses: one line on stderr, nothing on stdout, exit status 2 (an invalid value).
     for args, needle in (
             (["--endpoint-url", "http://127.0.0.1:9"], "drop --endpoint-url"),
             (["--region", "cn-north-1"], "partition aws-cn"),
     ):
         r = urlmint([f"s3://{ARN}/k"] + args)
         err = r.stderr.decode()
-        check(f"refused: {' '.join(args)}", r.returncode == 1 and not r.stdout and needle in err and
+        check(f"refused: {' '.join(args)}", r.returncode == 2 and not r.stdout and needle in err and
               err.count("\n") == 1, f"{r.returncode} {err!r}")
     r = urlmint(["s3://arn:aws:s3::123:accesspoint/x.mrap/k"])
-    check("a malformed MRAP ARN is a one-line error", r.returncode == 1 and "12 digits" in r.stderr.decode(),
+    check("a malformed MRAP ARN is a one-line error", r.returncode == 2 and "12 digits" in r.stderr.decode(),
           r.stderr.decode())
     print(f"{results['passed']} passed, {results['failed']} failed")
     return 1 if results["failed"] else 0
