@@ -134,7 +134,7 @@ TEST_CASE("bad bucket names for AWS are refused with the rule they break", "[s3]
   const std::pair<const char*, const char*> cases[] = {
       {"ab", "3 to 63"},           {"Bucket", "uppercase"},     {"my_bucket", "underscores"},
       {"a..b", "adjacent periods"}, {"192.168.5.4", "IP address"}, {"-abc", "start and end"},
-      {"xn--abc", "xn--"},          {"abc-s3alias", "-s3alias"},  {"a.-b", "'-' next to '.'"},
+      {"xn--abc", "xn--"},          {"abc.mrap", ".mrap"},  {"a.-b", "'-' next to '.'"},
   };
   for (const auto& [bucket, why] : cases) {
     INFO(bucket);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include <urlmint/s3_settings.hpp>
 #include <urlmint/urlmint.hpp>
 
 namespace urlmint {
@@ -227,6 +228,8 @@ inline s3_common parse_s3_common(args& a) {
   const auto endpoint_flag = a.value("--endpoint-url");
   if (auto e = from_config_files([&] { return urlmint::providers::configured_endpoint("s3", endpoint_flag, c.profile); }))
     c.config.endpoint_url = *e;
+  // use_dualstack_endpoint, use_fips_endpoint, the `s3 =` block (accelerate, addressing style, ...).
+  urlmint::providers::s3_settings(c.profile).apply_to(c.config);
   if (auto s = a.value("--addressing-style")) c.config.style = urlmint::s3::parse_addressing_style(*s);
   const auto now_text = a.value("--now");
   c.now = signing_time(now_text);

@@ -25,10 +25,14 @@ URLMINT_DECL presign_plan make_presign_plan(const credentials& creds, const conf
   plan.aws = is_aws_endpoint(cfg);
   plan.style = cfg.style;
   if (plan.aws) {
-    for (char c : cfg.region)
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return plan;
+    // Accelerate puts every bucket in the host whatever the style: the general path does that.
+    if (cfg.use_accelerate) return plan;
+    try {
+      plan.host = aws_bucket_host(cfg);  // s3_endpoints.hpp's table: FIPS and dual-stack hosts too
+    } catch (const error&) {
+      return plan;
+    }
     plan.scheme = "https";
-    plan.host = aws_s3_host(cfg.region);
   } else {
     endpoint e;
     try {
