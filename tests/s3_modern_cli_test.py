@@ -158,8 +158,83 @@ def moto_tests():
         proc.wait(timeout=10)
 
 
+# ---------------------------------------------------------------------------------------------
+# Checksums and region discovery against tests/fake_s3.py.
+
+def fake_tests():
+    import fake_s3
+    srv = fake_s3.FakeS3({"home-bucket": "us-east-1", "far-bucket": "ap-southeast-2"}).start()
+    try:
+        env = base_env(fake_s3.ACCESS_KEY, fake_s3.SECRET_KEY, AWS_ENDPOINT_URL_S3=srv.url, AWS_REGION="us-east-1")
+        with tempfile.TemporaryDirectory() as tmp:
+            small = os.path.join(tmp, "small.bin")
+            with open(small, "wb") as f:
+                f.write(b"123456789" * 1000)
+            data = open(small, "rb").read()
+
+            r = run(["s3", "cp", small, "s3://home-bucket/plain.bin"], base_env(fake_s3.ACCESS_KEY, "wrong",
+                                                                             AWS_ENDPOINT_URL_S3=srv.url))
+            check("the fake is strict: a wrong secret gets SignatureDoesNotMatch",
+                  r.returncode == 1 and "SignatureDoesNotMatch" in err(r), err(r))
+            r = run(["s3", "cp", small, "s3://home-bucket/plain.bin"], env)
+            put = [q for q in srv.requests if q[0] == "PUT" and q[1].endswith("/plain.bin")][-1][3]
+            check("without --checksum-algorithm no checksum header is sent (Content-MD5 is)",
+                  r.returncode == 0 and "Content-MD5" in put and not any(k.lower().startswith("x-amz-checksum")
+                                                                         or k.lower() == "x-amz-sdk-checksum-algorithm"
+                                                                         for k in put), put)
+            for alg in fake_s3.ALGORITHMS:
+                r = run(["s3", "cp", small, "s3://home-bucket/c-%s" % alg, "--checksum-algorithm", alg.upper()], env)
+                put = [q for q in srv.requests if q[0] == "PUT" and q[1].endswith("/c-" + alg)][-1][3]
+                got = {k.lower(): v for k, v in put.items()}.get("x-amz-checksum-" + alg)
+                check("single PUT: x-amz-checksum-%s equals an independent computation" % alg,
+                      r.returncode == 0 and got == fake_s3.b64(fake_s3.digest(alg, data)), (got, err(r)))
+
+            big = os.path.join(tmp, "big.bin")
+            with open(big, "wb") as f:
+                f.write(os.urandom(5 * 1024 * 1024 + 200000))
+            mp = ["--multipart-threshold", "5300000", "--part-size", "5242880"]
+            for alg in ["crc32", "crc64nvme", "sha256"]:
+                r = run(["s3", "cp", big, "s3://home-bucket/big-%s" % alg, "--checksum-algorithm", alg] + mp, env)
+                obj = srv.objects.get(("home-bucket", "big-%s" % alg), {})
+                check("multipart %s: every part's checksum and the %s checksum verify" % (
+                    alg, "full-object" if alg == "crc64nvme" else "composite"),
+                    r.returncode == 0 and obj.get("checksum") and obj.get("type") ==
+                    ("FULL_OBJECT" if alg == "crc64nvme" else "COMPOSITE"), err(r))
+
+            out = os.path.join(tmp, "down.bin")
+            r = run(["s3", "cp", "s3://home-bucket/c-crc32c", out, "--checksum-mode", "ENABLED"], env)
+            check("a download with --checksum-mode ENABLED verifies and keeps the file",
+                  r.returncode == 0 and open(out, "rb").read() == data, err(r))
+            srv.objects[("home-bucket", "corrupt/c.bin")] = dict(srv.objects[("home-bucket", "c-crc64nvme")])
+            bad = os.path.join(tmp, "bad.bin")
+            r = run(["s3", "cp", "s3://home-bucket/corrupt/c.bin", bad, "--checksum-mode", "ENABLED"], env)
+            check("a wrong checksum on download fails with exit 1 and leaves no file",
+                  r.returncode == 1 and not os.path.exists(bad) and
+                  not [n for n in os.listdir(tmp) if n.startswith("bad.bin")], err(r))
+
+            # Region discovery: the bucket is in ap-southeast-2, nothing says so.
+            r = run(["s3", "cp", small, "s3://far-bucket/charts/q3.bin"], env)
+            signed = [q[2] for q in srv.requests if q[1].startswith("/far-bucket/charts/q3.bin")]
+            check("an upload to a bucket in another region succeeds without --region (re-signed once)",
+                  r.returncode == 0 and signed[-2:] == [None, "ap-southeast-2"] and ("far-bucket", "charts/q3.bin")
+                  in srv.objects, (err(r), signed))
+            url = r.stdout.decode().strip()
+            check("the printed presigned URL is signed for the bucket's region",
+                  "%2Fap-southeast-2%2Fs3%2Faws4_request" in url, url)
+            far_out = os.path.join(tmp, "far.bin")
+            r = run(["s3", "cp", "s3://far-bucket/charts/q3.bin", far_out], env)
+            check("a download from a bucket in another region succeeds without --region",
+                  r.returncode == 0 and open(far_out, "rb").read() == data, err(r))
+            r = run(["s3", "cp", big, "s3://far-bucket/big.bin"] + mp, env)
+            check("a multipart upload to a bucket in another region succeeds without --region",
+                  r.returncode == 0 and ("far-bucket", "big.bin") in srv.objects, err(r))
+    finally:
+        srv.stop()
+
+
 def main():
     moto_tests()
+    fake_tests()
     print("%d passed, %d failed" % (results["passed"], results["failed"]))
     sys.exit(1 if results["failed"] else 0)
 

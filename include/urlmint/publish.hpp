@@ -167,7 +167,9 @@ class publisher {
   }
 
   void finish(result& r, std::string_view key, std::uint64_t bytes, time_point now) {
-    const link l = share_url(*client_.signer().credentials_for(cfg_.bucket, now), cfg_, key, now);
+    config signed_in = cfg_;
+    signed_in.s3 = client_.config_for(cfg_.bucket);  // the bucket's region, if the upload discovered it
+    const link l = share_url(*client_.signer().credentials_for(cfg_.bucket, now), signed_in, key, now);
     r.url = l.url;
     r.kind = l.kind;
     if (cfg_.on_publish) {

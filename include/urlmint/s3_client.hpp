@@ -22,6 +22,7 @@
 #include <exception>   // std::exception_ptr
 #include <functional>  // std::function
 #include <memory>      // std::shared_ptr
+#include <map>         // std::map: buckets' discovered regions
 #include <mutex>       // std::mutex
 #include <optional>    // std::optional
 #include <random>      // std::random_device, std::mt19937_64
@@ -157,6 +158,10 @@ inline bool is_precondition_failure(const error_details& d) {
 /// connection error or a timeout (a stall included), never a refused argument or a cap.
 inline bool is_retryable(errc code) { return code == errc::transport || code == errc::timeout; }
 
+/// The region an answer says the bucket really is in, when the request was signed for another
+/// one: 301, 307 or 400 AuthorizationHeaderMalformed naming a region (impl/s3_client_regions.ipp).
+inline std::optional<std::string> redirect_region(const error_details& d, std::string_view signed_region);
+
 /// The one-line message for an error answer to `operation` (e.g. "PUT s3://b/k") under
 /// `cfg`, with the cause and the fix.
 inline std::string describe(const error_details& d, std::string_view operation, const config& cfg) {
@@ -275,6 +280,13 @@ struct client_options {
   progress_function progress;                     ///< optional
   /// The clock used to sign each attempt; empty means urlmint::clock::now.
   std::function<time_point()> now;
+  /// Re-sign and retry once in the bucket's own region when S3 answers that the bucket is
+  /// elsewhere (see redirect_region), and remember that region for the client's life.
+  bool discover_region = true;
+  /// GETs ask for the object's checksum (x-amz-checksum-mode: ENABLED; `--checksum-mode
+  /// ENABLED`), which the download then verifies. Off by default: servers that lack S3's
+  /// checksums may refuse the header, and urlmint sends no checksum header unless asked.
+  bool checksum_mode = false;
   /// How to wait between attempts; empty means std::this_thread::sleep_for (tests shorten it).
   std::function<void(std::chrono::milliseconds)> sleep;
 };
@@ -382,6 +394,9 @@ class client {
   const s3::signer& signer() const noexcept { return signer_; }
   /// The endpoint configuration.
   const config& configuration() const noexcept { return signer_.configuration(); }
+  /// The configuration requests to `bucket` use: configuration() with the bucket's region
+  /// when it was discovered (client_options::discover_region).
+  config config_for(std::string_view bucket) const;
   /// The settings.
   const client_options& options() const noexcept { return opts_; }
 
@@ -432,6 +447,7 @@ class client {
         wait(attempt);
         continue;
       }
+      if (learn_region(d, operation_bucket(operation))) continue;  // re-signed for the bucket's region
       throw make_service_error(d, operation, configuration());
     }
   }
@@ -451,7 +467,7 @@ class client {
     put_result result;
     const auto resp = execute(
         http_, operation("PUT", bucket, key),
-        [&](time_point now) { return sign_put_object(*signer_.credentials_for(bucket, now), configuration(), bucket, key, with_md5, hash, now); },
+        [&](time_point now) { return sign_put_object(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key, with_md5, hash, now); },
         memory_body(body), progress_for(body.size()), &result.attempts);
     result.etag = resp.header("etag").value_or("");
     return result;
@@ -507,7 +523,7 @@ class client {
     put_result result;
     const auto resp = execute(
         http_, operation("PUT", bucket, key),
-        [&](time_point now) { return sign_put_object(*signer_.credentials_for(bucket, now), configuration(), bucket, key, with_md5, hash, now); },
+        [&](time_point now) { return sign_put_object(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key, with_md5, hash, now); },
         [fd, size, path] {
           curl::body_source src;
           src.size = size;
@@ -552,7 +568,7 @@ class client {
   /// HeadObject: the object's headers (Content-Type, Content-Length, ETag, ...).
   curl::response head_object(std::string_view bucket, std::string_view key) {
     return execute(http_, operation("HEAD", bucket, key), [&](time_point now) {
-      return signer_.sign("HEAD", bucket, key, {}, {}, sigv4::empty_payload_sha256, now);
+      return sign_for("HEAD", bucket, key, {}, {}, sigv4::empty_payload_sha256, now);
     });
   }
 
@@ -562,7 +578,7 @@ class client {
     std::vector<sigv4::header> headers;
     if (!if_match.empty()) headers.push_back({"If-Match", quoted_etag(if_match)});
     execute(http_, operation("DELETE", bucket, key), [&](time_point now) {
-      return signer_.sign("DELETE", bucket, key, {}, headers, sigv4::empty_payload_sha256, now);
+      return sign_for("DELETE", bucket, key, {}, headers, sigv4::empty_payload_sha256, now);
     });
   }
 
@@ -574,7 +590,7 @@ class client {
              urlmint::xml_escape(configuration().region) + "</LocationConstraint></CreateBucketConfiguration>";
     const std::string hash = sha256_hex(body);
     execute(http_, "PUT s3://" + std::string(bucket), [&](time_point now) {
-      return signer_.sign("PUT", bucket, "", {}, {}, hash, now);
+      return sign_for("PUT", bucket, "", {}, {}, hash, now);
     }, memory_body(body));
   }
 
@@ -584,7 +600,7 @@ class client {
     const std::string hash = sha256_hex(xml);
     const std::string md5 = multipart::content_md5(xml);
     execute(http_, "PUT s3://" + std::string(bucket) + "?lifecycle", [&](time_point now) {
-      return signer_.sign("PUT", bucket, "", {{"lifecycle", ""}},
+      return sign_for("PUT", bucket, "", {{"lifecycle", ""}},
                           {{"Content-MD5", md5}, {"Content-Type", "application/xml"}}, hash, now);
     }, memory_body(xml));
   }
@@ -601,7 +617,7 @@ class client {
     const auto query = list_objects_v2_query(r);
     return parse_list_objects_v2(execute(http_, "GET s3://" + std::string(bucket) + "/" + r.prefix + " (ListObjectsV2)",
                                          [&](time_point now) {
-                                           return signer_.sign("GET", bucket, "", query, {}, sigv4::empty_payload_sha256, now);
+                                           return sign_for("GET", bucket, "", query, {}, sigv4::empty_payload_sha256, now);
                                          }).body);
   }
 
@@ -616,7 +632,7 @@ class client {
       const std::string hash = sha256_hex(body);
       const std::string md5 = multipart::content_md5(body);
       parse_delete_objects(execute(http_, "POST s3://" + std::string(bucket) + "?delete (DeleteObjects)", [&](time_point now) {
-        return signer_.sign("POST", bucket, "", {{"delete", ""}}, {{"Content-MD5", md5}, {"Content-Type", "application/xml"}},
+        return sign_for("POST", bucket, "", {{"delete", ""}}, {{"Content-MD5", md5}, {"Content-Type", "application/xml"}},
                             hash, now);
       }, memory_body(body)).body, out);
     }
@@ -626,7 +642,7 @@ class client {
   /// DeleteBucket (the bucket must be empty).
   void delete_bucket(std::string_view bucket) {
     execute(http_, "DELETE s3://" + std::string(bucket), [&](time_point now) {
-      return signer_.sign("DELETE", bucket, "", {}, {}, sigv4::empty_payload_sha256, now);
+      return sign_for("DELETE", bucket, "", {}, {}, sigv4::empty_payload_sha256, now);
     });
   }
 
@@ -662,7 +678,7 @@ class client {
   void abort_quietly(std::string_view bucket, std::string_view key, const std::string& upload_id) noexcept {
     try {
       execute(http_, operation("DELETE", bucket, key) + " (abort multipart)", [&](time_point now) {
-        return multipart::sign_abort(*signer_.credentials_for(bucket, now), configuration(), bucket, key, upload_id, now);
+        return multipart::sign_abort(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key, upload_id, now);
       });
     } catch (...) {
       // The original error matters more; a leftover upload is reclaimed by lifecycle rules.
@@ -736,8 +752,22 @@ class client {
     else std::this_thread::sleep_for(delay);
   }
 
+  // Region discovery (impl/s3_client_regions.ipp): a request signed in the bucket's known
+  // region; learning a region from an answer; the bucket named by an operation() text.
+  sigv4::signed_request sign_for(std::string_view method, std::string_view bucket, std::string_view key,
+                                 std::vector<sigv4::query_param> query, std::vector<sigv4::header> headers,
+                                 std::string_view payload_hash, time_point now) const;
+  bool learn_region(const error_details& d, std::string_view bucket);
+  static std::string_view operation_bucket(std::string_view op);
+
+  struct region_memory {
+    std::mutex mutex;
+    std::map<std::string, std::string> by_bucket;
+  };
+
   s3::signer signer_;
   client_options opts_;
+  std::shared_ptr<region_memory> regions_ = std::make_shared<region_memory>();
   curl::client http_;
   // Connections of the parallel workers (parts, ranges), kept across transfers so the next
   // transfer of this client reuses them (keep-alive) instead of connecting afresh.
@@ -754,6 +784,7 @@ class client {
 }  // namespace s3
 }  // namespace urlmint
 
+#include "impl/s3_client_regions.ipp"
 #include "impl/s3_client_transfer.ipp"
 
 #endif  // URLMINT_S3_CLIENT_HPP

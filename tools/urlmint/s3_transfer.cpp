@@ -57,6 +57,7 @@ constexpr const char* cp_help =
     "  --unsigned-payload       do not hash the body (https:// endpoints only; pair it with --checksum-algorithm)\n"
     "  --no-overwrite           upload only if no object has the key (If-None-Match: *); else exit 1, nothing changed\n"
     "  --if-match ETAG          replace the object only while it has this ETag (If-Match)\n"
+    "  --checksum-mode ENABLED  download: ask for the object's x-amz-checksum-* and verify it (exit 1, no file)\n"
     "  --checksum-algorithm A   CRC32, CRC32C, CRC64NVME, SHA1 or SHA256: send x-amz-checksum-A (per part for\n"
     "                           multipart uploads) instead of Content-MD5; none is sent unless asked\n"
     "  --expected-size BYTES    the size of a stdin stream, if known: picks a part size that keeps a\n"
@@ -272,6 +273,10 @@ int cmd_s3_cp(args& a) {
     if (no_overwrite) throw usage_error("--no-overwrite and --if-match exclude each other; give one");
     if (if_match->empty()) throw usage_error("--if-match needs an ETag");
     put.if_match = *if_match;
+  }
+  if (auto v = a.value("--checksum-mode")) {
+    if (!urlmint::ascii_iequals(*v, "ENABLED")) throw usage_error("--checksum-mode must be ENABLED");
+    opts.checksum_mode = true;
   }
   if (auto v = a.value("--checksum-algorithm")) {
     const auto alg = urlmint::checksums::parse_algorithm(*v);

@@ -28,7 +28,9 @@ inline curl::response client::get_object_to(std::string_view bucket, std::string
       delivered = 0;
     }
     const time_point now = opts_.now ? opts_.now() : clock::now();
-    const auto req = signer_.sign("GET", bucket, key, {}, {{"x-amz-checksum-mode", "ENABLED"}},
+    std::vector<sigv4::header> checksum_mode;
+    if (opts_.checksum_mode) checksum_mode.push_back({"x-amz-checksum-mode", "ENABLED"});
+    const auto req = sign_for("GET", bucket, key, {}, std::move(checksum_mode),
                                   sigv4::empty_payload_sha256, now);
     const bool may_retry = attempt < max_attempts;
     curl::response resp;
@@ -63,6 +65,7 @@ inline curl::response client::get_object_to(std::string_view bucket, std::string
       wait(attempt);
       continue;
     }
+    if (delivered == 0 && learn_region(d, bucket)) continue;  // re-signed for the bucket's region
     throw make_service_error(d, op, configuration());
   }
 }
@@ -102,7 +105,7 @@ inline curl::response client::get_range(curl::client& http, std::string_view buc
                          std::to_string(last) + ")";
   std::vector<sigv4::header> headers{{"Range", "bytes=" + std::to_string(first) + "-" + std::to_string(last)}};
   if (!if_match.empty()) headers.push_back({"If-Match", if_match});
-  else headers.push_back({"x-amz-checksum-mode", "ENABLED"});
+  else if (opts_.checksum_mode) headers.push_back({"x-amz-checksum-mode", "ENABLED"});
   for (int attempt = 1;; ++attempt) {
     std::uint64_t delivered = 0;
     bool whole = false;  // the server ignored Range (200): the body is the whole object
@@ -118,7 +121,7 @@ inline curl::response client::get_range(curl::client& http, std::string_view buc
       whole = head.status == 200;
       if (verifier != nullptr) verifier->reset(head.headers);
     };
-    const auto req = signer_.sign("GET", bucket, key, {}, headers, sigv4::empty_payload_sha256,
+    const auto req = sign_for("GET", bucket, key, {}, headers, sigv4::empty_payload_sha256,
                                   opts_.now ? opts_.now() : clock::now());
     const bool may_retry = attempt < max_attempts;
     const auto undo = [&] {
@@ -162,6 +165,7 @@ inline curl::response client::get_range(curl::client& http, std::string_view buc
       wait(attempt);
       continue;
     }
+    if (delivered == 0 && learn_region(d, bucket)) continue;  // re-signed for the bucket's region
     throw make_service_error(d, op, configuration());
   }
 }
@@ -278,7 +282,7 @@ inline put_result client::put_parts(std::string_view bucket, std::string_view ke
                                  std::uint64_t total, std::size_t max_parts, const part_supplier& next_part) {
   const std::string op = operation("PUT", bucket, key) + " (multipart)";
   const auto created = execute(http_, op, [&](time_point now) {
-    return multipart::sign_create(*signer_.credentials_for(bucket, now), configuration(), bucket, key, opts, now);
+    return multipart::sign_create(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key, opts, now);
   }, memory_body(""));
   const std::string upload_id = multipart::parse_upload_id(created.body);
 
@@ -314,7 +318,7 @@ inline put_result client::put_parts(std::string_view bucket, std::string_view ke
             return !failed;
           };
         const auto resp = execute(http, op + " part " + std::to_string(part_number), [&](time_point now) {
-          return multipart::sign_upload_part(*signer_.credentials_for(bucket, now), configuration(), bucket, key,
+          return multipart::sign_upload_part(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key,
                                              upload_id, part_number, hash,
                                              integrity ? std::vector<sigv4::header>{*integrity}
                                                        : std::vector<sigv4::header>{},
@@ -366,7 +370,7 @@ inline put_result client::put_parts(std::string_view bucket, std::string_view ke
       complete_headers.push_back({"x-amz-checksum-type", "FULL_OBJECT"});
     }
     const auto resp = execute(http_, op, [&](time_point now) {
-      return multipart::sign_complete(*signer_.credentials_for(bucket, now), configuration(), bucket, key, upload_id, body,
+      return multipart::sign_complete(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key, upload_id, body,
                                       complete_headers, now);
     }, memory_body(body));
     if (multipart::complete_result_is_error(resp.body))

@@ -96,6 +96,16 @@ URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region,
 }
 }  // namespace detail
 
+namespace detail {
+
+// Whether bucket/config take the general SigV4 steps: what the one-pass writer does not lay
+// out (access point ARNs, signed for their own region and service; Transfer Acceleration).
+inline bool general_presign_only(const config& cfg, std::string_view bucket) noexcept {
+  return (bucket.substr(0, 4) == "arn:" && !mrap::is_mrap_arn(bucket)) || (is_aws_endpoint(cfg) && cfg.use_accelerate);
+}
+
+}  // namespace detail
+
 URLMINT_DECL std::string presign(const credentials& creds, const config& cfg, std::string_view bucket,
                            std::string_view key, const presign_options& opts, time_point now,
                            sigv4::signing_key_cache* cache) {
@@ -106,6 +116,10 @@ URLMINT_DECL std::string presign(const credentials& creds, const config& cfg, st
   if (s3express::is_directory_bucket(bucket)) {  // a session's URL, signed by s3express.hpp
     const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
     return s3express::presign(in.request, creds, in.params, cache);
+  }
+  if (detail::general_presign_only(cfg, bucket)) {  // s3_endpoints.hpp resolves host and signing scope
+    const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
+    return sigv4::presign(in.request, creds, in.params, cache);
   }
   const detail::presign_plan plan = detail::make_presign_plan(creds, cfg);
   detail::presign_target target;
@@ -427,7 +441,7 @@ namespace s3 {
 
 URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now) const -> void {
-    if (signed_outside_sigv4(bucket)) {
+    if (signed_outside_sigv4(bucket) || detail::general_presign_only(cfg_, bucket)) {
       out += s3::presign(*credentials_for(bucket, now), cfg_, bucket, key, opts, now, &cache_);
       return;
     }
@@ -445,7 +459,7 @@ namespace s3 {
 
 URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now, std::error_code& ec) const -> void {
-    if (signed_outside_sigv4(bucket)) {
+    if (signed_outside_sigv4(bucket) || detail::general_presign_only(cfg_, bucket)) {
       ec.clear();
       try {
         presign_append(out, bucket, key, opts, now);
