@@ -202,7 +202,8 @@ inline sigv4::request service_request(const config& cfg, std::string_view method
   sigv4::request req;
   req.method.assign(method);
   if (is_aws_endpoint(cfg)) {
-    req.host = detail::aws_s3_host(cfg.region);
+    detail::check_region_name(cfg.region);
+    req.host = detail::aws_host(endpoint_kind::bucket, cfg, cfg.region);  // s3_endpoints.hpp: FIPS, dual-stack
   } else {
     const endpoint e = parse_endpoint(cfg.endpoint_url);
     req.scheme = e.scheme;
