@@ -7,6 +7,8 @@
 // urlmint::curl; pkg-config: urlmint-curl). Signing-only code includes <urlmint/urlmint.hpp>.
 
 #include "urlmint.hpp"
+#include "providers.hpp"
+#include "cloudfront_setup.hpp"
 #include "curl.hpp"
 #include "s3_client.hpp"
 #include "publish.hpp"

@@ -7,7 +7,6 @@
 // origin access control (the seed's step 2).
 // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateInvalidation.html
 
-#include <openssl/rand.h>  // RAND_bytes (caller references)
 
 #include <string>
 #include <string_view>

@@ -9,7 +9,6 @@
 
 #include <openssl/evp.h>  // EVP_md5 for Content-MD5
 
-#include <algorithm>  // std::max
 #include <chrono>     // std::chrono::seconds
 #include <cstdint>    // std::uint64_t
 #include <optional>   // std::optional

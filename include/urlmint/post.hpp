@@ -9,7 +9,6 @@
 // Spec: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
 //       https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-authentication-HTTPPOST.html
 
-#include <algorithm>  // std::max, std::min
 #include <chrono>    // std::chrono::seconds
 #include <cstdint>   // std::uint64_t, std::uint32_t
 #include <optional>  // std::optional

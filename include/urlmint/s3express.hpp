@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "credential_formats.hpp"  // parse_sts_credentials: CreateSession answers in STS's <Credentials> shape
+#include "config.hpp"
 #include "credentials.hpp"
 #include "error.hpp"
 #include "sigv4.hpp"
@@ -40,62 +41,28 @@ inline constexpr std::string_view token_header = "x-amz-s3session-token";
 inline constexpr std::string_view token_parameter = "X-Amz-S3session-Token";
 
 /// Whether `bucket` has the directory-bucket form NAME--AZID--x-s3.
-inline bool is_directory_bucket(std::string_view bucket) noexcept {
-  if (bucket.size() <= bucket_suffix.size() || bucket.substr(bucket.size() - bucket_suffix.size()) != bucket_suffix)
-    return false;
-  const std::string_view rest = bucket.substr(0, bucket.size() - bucket_suffix.size());
-  const auto sep = rest.rfind("--");
-  return sep != std::string_view::npos && sep > 0 && sep + 2 < rest.size();
-}
+URLMINT_DECL bool is_directory_bucket(std::string_view bucket) noexcept;
 
 /// The zone ID of a directory bucket ("usw2-az1" in "charts--usw2-az1--x-s3"); empty for
 /// other names.
-inline std::string_view zone_id(std::string_view bucket) noexcept {
-  if (!is_directory_bucket(bucket)) return {};
-  const std::string_view rest = bucket.substr(0, bucket.size() - bucket_suffix.size());
-  return rest.substr(rest.rfind("--") + 2);
-}
+URLMINT_DECL std::string_view zone_id(std::string_view bucket) noexcept;
 
 /// Why `bucket` is not a valid directory bucket name, or an empty string when it is: 3 to 63
 /// characters of a-z, 0-9 and '-', starting with a letter or digit, a base name, a zone ID of
 /// letters, digits and single hyphens, and the --x-s3 suffix.
 /// https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-bucket-naming-rules.html
-inline std::string bucket_name_problem(std::string_view bucket) {
-  if (!is_directory_bucket(bucket)) return "is not of the form NAME--ZONEID--x-s3";
-  if (bucket.size() < 3 || bucket.size() > 63) return "must be 3 to 63 characters long";
-  for (char c : bucket)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-      return "may contain only lowercase letters, digits and '-'";
-  const char first = bucket.front();
-  if (first == '-') return "must start with a letter or digit";
-  const std::string_view zone = zone_id(bucket);
-  if (zone.front() == '-' || zone.back() == '-' || zone.find("--") != std::string_view::npos)
-    return "has a malformed zone ID \"" + std::string(zone) + "\" (e.g. usw2-az1)";
-  return {};
-}
+URLMINT_DECL std::string bucket_name_problem(std::string_view bucket);
 
 /// Throws errc::invalid_argument when `bucket` is not a valid directory bucket name.
-inline void validate_bucket(std::string_view bucket) {
-  const std::string problem = bucket_name_problem(bucket);
-  if (!problem.empty())
-    throw error(errc::invalid_argument, "s3express: directory bucket name \"" + std::string(bucket) +
-                                            "\" is invalid: it " + problem);
-}
+URLMINT_DECL void validate_bucket(std::string_view bucket);
 
 /// The zonal endpoint's host under the bucket label: "s3express-AZID.REGION.amazonaws.com"
 /// (".amazonaws.com.cn" in China), so the bucket's host is BUCKET + "." + this.
-inline std::string zonal_host_suffix(std::string_view bucket, std::string_view region) {
-  std::string host = "s3express-";
-  host.append(zone_id(bucket)).append(1, '.').append(region);
-  host.append(region.substr(0, 3) == "cn-" ? ".amazonaws.com.cn" : ".amazonaws.com");
-  return host;
-}
+URLMINT_DECL std::string zonal_host_suffix(std::string_view bucket, std::string_view region);
 
 /// The virtual-hosted zonal host of a directory bucket:
 /// "NAME--AZID--x-s3.s3express-AZID.REGION.amazonaws.com".
-inline std::string zonal_host(std::string_view bucket, std::string_view region) {
-  return std::string(bucket) + "." + zonal_host_suffix(bucket, region);
-}
+URLMINT_DECL std::string zonal_host(std::string_view bucket, std::string_view region);
 
 // ---------------------------------------------------------------------------------------------
 // Signing with a session.
@@ -111,48 +78,24 @@ struct session_signing {
 /// Rewrites an S3 request for a session: service s3express, and the session token as the
 /// signed header x-amz-s3session-token (header mode) or query parameter X-Amz-S3session-Token
 /// (presigned), never as x-amz-security-token.
-inline session_signing for_session(sigv4::request req, sigv4::params p, const credentials& session) {
-  p.service.assign(service);
-  if (session.is_temporary()) {
-    if (p.location == sigv4::signature_location::query)
-      req.query.push_back({std::string(token_parameter), std::string(session.session_token.reveal())});
-    else
-      req.headers.push_back({std::string(token_header), std::string(session.session_token.reveal())});
-  }
-  credentials creds(session.access_key_id, session.secret_access_key.reveal());
-  creds.expiration = session.expiration;
-  return {std::move(req), std::move(p), std::move(creds)};
-}
+URLMINT_DECL session_signing for_session(sigv4::request req, sigv4::params p, const credentials& session);
 
 /// Every signing step of `req` under a session (see for_session()).
-inline sigv4::signing_steps compute(const sigv4::request& req, const credentials& session, const sigv4::params& p,
-                                    sigv4::signing_key_cache* cache = nullptr) {
-  const session_signing s = for_session(req, p, session);
-  return sigv4::compute(s.request, s.creds, s.params, cache);
-}
+URLMINT_DECL sigv4::signing_steps compute(const sigv4::request& req, const credentials& session, const sigv4::params& p,
+                                    sigv4::signing_key_cache* cache = nullptr);
 
 /// `req` header-signed with a session.
-inline sigv4::signed_request sign(const sigv4::request& req, const credentials& session, sigv4::params p,
-                                  sigv4::signing_key_cache* cache = nullptr) {
-  p.location = sigv4::signature_location::headers;
-  const session_signing s = for_session(req, p, session);
-  return sigv4::sign(s.request, s.creds, s.params, cache);
-}
+URLMINT_DECL sigv4::signed_request sign(const sigv4::request& req, const credentials& session, sigv4::params p,
+                                  sigv4::signing_key_cache* cache = nullptr);
 
 /// `req` presigned with a session: the URL carries X-Amz-S3session-Token.
-inline std::string presign(const sigv4::request& req, const credentials& session, sigv4::params p,
-                           sigv4::signing_key_cache* cache = nullptr) {
-  p.location = sigv4::signature_location::query;
-  const session_signing s = for_session(req, p, session);
-  return sigv4::presign(s.request, s.creds, s.params, cache);
-}
+URLMINT_DECL std::string presign(const sigv4::request& req, const credentials& session, sigv4::params p,
+                           sigv4::signing_key_cache* cache = nullptr);
 
 /// The session credentials of a CreateSession answer (<CreateSessionResult><Credentials> with
 /// AccessKeyId, SecretAccessKey, SessionToken, Expiration). Throws errc::invalid_credentials
 /// naming what is missing. https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html
-inline credentials parse_create_session(std::string_view xml, std::string_view bucket) {
-  return providers::parse_sts_credentials(xml, "CreateSession on s3://" + std::string(bucket));
-}
+URLMINT_DECL credentials parse_create_session(std::string_view xml, std::string_view bucket);
 
 // ---------------------------------------------------------------------------------------------
 // The session cache.
@@ -223,5 +166,9 @@ class session_cache {
 
 }  // namespace s3express
 }  // namespace urlmint
+
+#if defined(URLMINT_HEADER_ONLY)
+#include "impl/s3express.ipp"
+#endif
 
 #endif  // URLMINT_S3EXPRESS_HPP

@@ -13,14 +13,10 @@
 // Key derivation: NIST SP 800-108 counter-mode KDF over HMAC-SHA256, exactly as aws-c-auth
 // implements it (source/key_derivation.c). libcrypto only, OpenSSL 3 EVP/OSSL_PARAM APIs.
 
-#include <openssl/bn.h>           // BIGNUM, BN_CTX
-#include <openssl/core_names.h>   // OSSL_PKEY_PARAM_*
 #include <openssl/ec.h>           // EC_GROUP, EC_POINT: the public point of a derived scalar
 #include <openssl/evp.h>          // EVP_PKEY_fromdata, EVP_PKEY_sign, EVP_PKEY_verify
-#include <openssl/obj_mac.h>      // NID_X9_62_prime256v1
 #include <openssl/param_build.h>  // OSSL_PARAM_BLD
 
-#include <algorithm>    // std::copy
 #include <array>        // std::array
 #include <cstdint>      // std::uint8_t
 #include <memory>       // std::shared_ptr, std::unique_ptr
@@ -29,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config.hpp"
 #include "credentials.hpp"
 #include "crypto.hpp"
 #include "encoding.hpp"
@@ -80,9 +77,7 @@ struct param_array_deleter {
 };
 using unique_params = std::unique_ptr<OSSL_PARAM, param_array_deleter>;
 
-[[noreturn]] inline void fail(const char* what) {
-  throw error(errc::crypto, std::string("sigv4a: ") + what + " failed: " + urlmint::detail::openssl_errors());
-}
+[[noreturn]] URLMINT_DECL void fail(const char* what);
 
 /// The order n of P-256 minus 2: a KDF candidate k0 is usable when k0 <= n - 2.
 inline constexpr private_scalar p256_order_minus_2 = {
@@ -90,50 +85,20 @@ inline constexpr private_scalar p256_order_minus_2 = {
     0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x4F};
 
 /// Whether big-endian `a` > `b`, in time that does not depend on the values.
-inline bool greater_constant_time(const private_scalar& a, const private_scalar& b) noexcept {
-  unsigned gt = 0;
-  unsigned eq = 1;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const int l = a[i];
-    const int r = b[i];
-    gt |= (static_cast<unsigned>(r - l) >> 31) & eq;
-    eq &= (static_cast<unsigned>((l ^ r) - 1) >> 31) & 1U;
-  }
-  return gt != 0;
-}
+URLMINT_DECL bool greater_constant_time(const private_scalar& a, const private_scalar& b) noexcept;
 
 /// Adds one to a big-endian number, in constant time (it never overflows here: k0 <= n - 2).
-inline void add_one_constant_time(private_scalar& v) noexcept {
-  unsigned carry = 1;
-  for (std::size_t i = v.size(); i-- > 0;) {
-    const unsigned digit = v[i] + carry;
-    carry = (digit >> 8) & 1U;
-    v[i] = static_cast<std::uint8_t>(digit & 0xFF);
-  }
-}
+URLMINT_DECL void add_one_constant_time(private_scalar& v) noexcept;
 
 }  // namespace detail
 
 /// The KDF's fixed input for one counter value, as aws-c-auth builds it:
 /// 0x00000001 || "AWS4-ECDSA-P256-SHA256" || 0x00 || access key id || counter (1 byte) || 0x00000100.
-inline std::string kdf_fixed_input(std::string_view access_key_id, std::uint8_t counter) {
-  std::string in;
-  in.reserve(32 + access_key_id.size());
-  in.append("\x00\x00\x00\x01", 4).append(algorithm).append(1, '\0').append(access_key_id);
-  in.append(1, static_cast<char>(counter)).append("\x00\x00\x01\x00", 4);
-  return in;
-}
+URLMINT_DECL std::string kdf_fixed_input(std::string_view access_key_id, std::uint8_t counter);
 
 /// The KDF candidate k0 = HMAC-SHA256("AWS4A" + secret, fixed input) for one counter value.
-inline sha256_digest kdf_candidate(std::string_view access_key_id, std::string_view secret_access_key,
-                                   std::uint8_t counter) {
-  std::string key;
-  key.reserve(5 + secret_access_key.size());
-  key.append("AWS4A").append(secret_access_key);
-  const sha256_digest k0 = hmac_sha256(key, kdf_fixed_input(access_key_id, counter));
-  secure_wipe(key.data(), key.size());
-  return k0;
-}
+URLMINT_DECL sha256_digest kdf_candidate(std::string_view access_key_id, std::string_view secret_access_key,
+                                   std::uint8_t counter);
 
 /// The KDF's counter loop over any candidate function (what tests use to reach the retry):
 /// the scalar is k0 + 1 for the first counter (1, 2, ... 254) whose candidate k0 is at most
@@ -158,41 +123,15 @@ private_scalar derive_private_key_from(Candidate&& candidate) {
 /// The private scalar of these credentials (aws-c-auth's
 /// aws_ecc_key_pair_new_ecdsa_p256_key_from_aws_credentials). A candidate is out of range with
 /// probability about 2^-32, and every counter fails with probability about 2^-8128.
-inline private_scalar derive_private_key(std::string_view access_key_id, std::string_view secret_access_key) {
-  return derive_private_key_from(
-      [&](std::uint8_t counter) { return kdf_candidate(access_key_id, secret_access_key, counter); });
-}
+URLMINT_DECL private_scalar derive_private_key(std::string_view access_key_id, std::string_view secret_access_key);
 
 namespace detail {
 
 /// An ECDSA signature check; false for a wrong signature or one that is not DER.
-inline bool verify_digest(EVP_PKEY* key, const sha256_digest& digest, std::string_view der) {
-  urlmint::detail::unique_evp_pkey_ctx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
-  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) fail("EVP_PKEY_verify_init");
-  const int ok = EVP_PKEY_verify(ctx.get(), reinterpret_cast<const unsigned char*>(der.data()), der.size(),
-                                 digest.data(), digest.size());
-  if (ok != 1) (void)urlmint::detail::openssl_errors();  // a bad signature leaves errors queued
-  return ok == 1;
-}
+URLMINT_DECL bool verify_digest(EVP_PKEY* key, const sha256_digest& digest, std::string_view der);
 
 /// Imports a P-256 key from its uncompressed public point and, when given, its private scalar.
-inline urlmint::detail::unique_evp_pkey import_p256(const std::array<std::uint8_t, 65>& point, const BIGNUM* priv) {
-  unique_param_bld bld(OSSL_PARAM_BLD_new());
-  if (!bld) fail("OSSL_PARAM_BLD_new");
-  if (OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
-      OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1 ||
-      (priv != nullptr && OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv) != 1))
-    fail("OSSL_PARAM_BLD_push");
-  unique_params params(OSSL_PARAM_BLD_to_param(bld.get()));
-  if (!params) fail("OSSL_PARAM_BLD_to_param");
-  urlmint::detail::unique_evp_pkey_ctx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) fail("EVP_PKEY_fromdata_init");
-  EVP_PKEY* raw = nullptr;
-  if (EVP_PKEY_fromdata(ctx.get(), &raw, priv != nullptr ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-                        params.get()) != 1)
-    fail("EVP_PKEY_fromdata");
-  return urlmint::detail::unique_evp_pkey(raw);
-}
+URLMINT_DECL urlmint::detail::unique_evp_pkey import_p256(const std::array<std::uint8_t, 65>& point, const BIGNUM* priv);
 
 }  // namespace detail
 
@@ -333,126 +272,47 @@ class key_cache {
 /// The process's shared key cache: what signers without their own cache (s3::presign and
 /// s3::sign_request on a multi-region access point) use, so an access key pays for derivation
 /// once per process. It keeps up to 8 key pairs and copies of their secrets.
-inline key_cache& process_key_cache() {
-  static key_cache cache;
-  return cache;
-}
+URLMINT_DECL key_cache& process_key_cache();
 
 // ---------------------------------------------------------------------------------------------
 // Steps 1-3: canonical request (sigv4.hpp's pieces), string to sign, signature.
 
 /// "YYYYMMDD/SERVICE/aws4_request": SigV4a's scope has no region.
-inline std::string credential_scope(std::string_view date, std::string_view service) {
-  std::string out;
-  out.reserve(date.size() + service.size() + 14);
-  out.append(date).append(1, '/').append(service).append("/aws4_request");
-  return out;
-}
+URLMINT_DECL std::string credential_scope(std::string_view date, std::string_view service);
 
 /// "AWS4-ECDSA-P256-SHA256\nTIMESTAMP\nSCOPE\nhex(SHA256(canonical_request))".
-inline std::string string_to_sign(std::string_view timestamp, std::string_view scope,
-                                  std::string_view canonical_request_) {
-  std::string out;
-  out.append(algorithm).append(1, '\n').append(timestamp).append(1, '\n').append(scope).append(1, '\n');
-  out.append(sha256_hex(canonical_request_));
-  return out;
-}
+URLMINT_DECL std::string string_to_sign(std::string_view timestamp, std::string_view scope,
+                                  std::string_view canonical_request_);
 
 /// Hex DER ECDSA signature of the string to sign (randomized: differs on every call).
-inline std::string signature(const key_pair& key, std::string_view string_to_sign_) { return key.sign(string_to_sign_); }
+URLMINT_DECL std::string signature(const key_pair& key, std::string_view string_to_sign_);
 
 namespace detail {
 
-inline std::shared_ptr<const key_pair> key_for(const credentials& creds, key_cache* cache) {
-  if (cache != nullptr) return cache->get(creds);
-  return std::make_shared<const key_pair>(creds);
-}
+URLMINT_DECL std::shared_ptr<const key_pair> key_for(const credentials& creds, key_cache* cache);
 
 }  // namespace detail
 
 /// Runs every SigV4a step for `req`. Header mode signs x-amz-date, x-amz-region-set (and
 /// x-amz-content-sha256, x-amz-security-token as configured) and adds Authorization; query mode
 /// adds the X-Amz-* parameters, X-Amz-Region-Set among them. Pass a cache to reuse key pairs.
-inline sigv4::signing_steps compute(const sigv4::request& req, const credentials& creds, const params& p,
-                                    key_cache* cache = nullptr) {
-  validate(creds);
-  sigv4::validate(p);
-  if (req.host.empty()) throw error(errc::invalid_argument, "sigv4a: request host is empty");
-  if (req.method.empty()) throw error(errc::invalid_argument, "sigv4a: request method is empty");
-  const bool in_query = p.location == sigv4::signature_location::query;
-  const bool sign_token = creds.is_temporary() && p.token_mode == sigv4::session_token_mode::included;
-  const std::string token(creds.session_token.reveal());
-
-  sigv4::signing_steps s;
-  const amz_date when = format_amz_date(p.time);
-  s.timestamp.assign(when.timestamp());
-  s.scope = credential_scope(when.date(), p.service);
-
-  std::vector<sigv4::header> headers = req.headers;
-  if (!sigv4::detail::has_header(headers, "host")) headers.push_back({"host", req.host});
-  if (!in_query) {
-    headers.push_back({"x-amz-date", s.timestamp});
-    headers.push_back({"x-amz-region-set", p.region});
-    const bool add_sha = p.content_sha256 == sigv4::content_sha256_header::include;
-    if (add_sha && !sigv4::detail::has_header(headers, "x-amz-content-sha256"))
-      headers.push_back({"x-amz-content-sha256", req.payload_hash});
-    if (sign_token) headers.push_back({"x-amz-security-token", token});
-  }
-  const sigv4::canonical_headers_result canonical = sigv4::canonical_headers(headers);
-  s.signed_headers = canonical.signed_headers;
-
-  std::vector<sigv4::query_param> query = req.query;
-  if (in_query) {
-    const std::string expires = p.expires_in ? std::to_string(p.expires_in->count()) : std::string();
-    query.insert(query.end(), {{"X-Amz-Algorithm", std::string(algorithm)},
-                               {"X-Amz-Credential", creds.access_key_id + "/" + s.scope},
-                               {"X-Amz-Date", s.timestamp},
-                               {"X-Amz-SignedHeaders", s.signed_headers},
-                               {"X-Amz-Region-Set", p.region}});
-    if (p.expires_in) query.push_back({"X-Amz-Expires", expires});
-    if (sign_token) query.push_back({"X-Amz-Security-Token", token});
-  }
-  s.query = sigv4::encode_query(query);
-
-  s.canonical_request =
-      sigv4::canonical_request(req.method, sigv4::canonical_uri(req.path, p.path), sigv4::join_query(s.query),
-                               canonical.canonical, canonical.signed_headers, req.payload_hash);
-  s.string_to_sign = string_to_sign(s.timestamp, s.scope, s.canonical_request);
-  s.signature = signature(*detail::key_for(creds, cache), s.string_to_sign);
-
-  if (!in_query) {
-    for (auto& h : headers)
-      if (sigv4::lowercase(h.name) != "host") s.headers.push_back(std::move(h));
-    if (creds.is_temporary() && !sign_token) s.headers.push_back({"x-amz-security-token", token});
-    s.headers.push_back({"Authorization", std::string(algorithm) + " Credential=" + creds.access_key_id + "/" +
-                                              s.scope + ", SignedHeaders=" + s.signed_headers +
-                                              ", Signature=" + s.signature});
-  }
-  return s;
-}
+URLMINT_DECL sigv4::signing_steps compute(const sigv4::request& req, const credentials& creds, const params& p,
+                                    key_cache* cache = nullptr);
 
 /// Signs `req` with an Authorization header (params.location is forced to headers).
-inline sigv4::signed_request sign(const sigv4::request& req, const credentials& creds, params p,
-                                  key_cache* cache = nullptr) {
-  p.location = sigv4::signature_location::headers;
-  sigv4::signing_steps s = compute(req, creds, p, cache);
-  return sigv4::signed_request{req.method, sigv4::build_url(req, sigv4::join_query(s.query)), std::move(s.headers)};
-}
+URLMINT_DECL sigv4::signed_request sign(const sigv4::request& req, const credentials& creds, params p,
+                                  key_cache* cache = nullptr);
 
 /// A presigned URL for `req` (params.location is forced to query): the query in canonical
 /// order, X-Amz-Signature last.
-inline std::string presign(const sigv4::request& req, const credentials& creds, params p,
-                           key_cache* cache = nullptr) {
-  p.location = sigv4::signature_location::query;
-  const sigv4::signing_steps s = compute(req, creds, p, cache);
-  std::string query = sigv4::join_query(s.query);
-  if (creds.is_temporary() && p.token_mode == sigv4::session_token_mode::appended_after_signing)
-    query.append("&X-Amz-Security-Token=").append(uri_encode(creds.session_token.reveal()));
-  query.append("&X-Amz-Signature=").append(s.signature);
-  return sigv4::build_url(req, query);
-}
+URLMINT_DECL std::string presign(const sigv4::request& req, const credentials& creds, params p,
+                           key_cache* cache = nullptr);
 
 }  // namespace sigv4a
 }  // namespace urlmint
+
+#if defined(URLMINT_HEADER_ONLY)
+#include "impl/sigv4a.ipp"
+#endif
 
 #endif  // URLMINT_SIGV4A_HPP

@@ -8,7 +8,6 @@
 // Sans-IO: the caller supplies the time and a function that finds the secret for a key id.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
 
-#include <algorithm>    // std::min
 #include <chrono>       // std::chrono::seconds
 #include <cstdint>      // std::int64_t
 #include <functional>   // std::function

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include <urlmint/providers.hpp>
 #include <urlmint/s3_settings.hpp>
 #include <urlmint/urlmint.hpp>
 

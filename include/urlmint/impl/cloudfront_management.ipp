@@ -4,6 +4,7 @@
 // Definitions for cloudfront_management.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
+#include <openssl/rand.h>  // RAND_bytes (caller references)
 #include "../cloudfront_management.hpp"
 
 namespace urlmint {

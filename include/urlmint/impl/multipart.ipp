@@ -4,6 +4,7 @@
 // Definitions for multipart.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
+#include <algorithm>  // std::max
 #include "../multipart.hpp"
 
 namespace urlmint {

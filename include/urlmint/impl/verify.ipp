@@ -4,6 +4,7 @@
 // Definitions for verify.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
+#include <algorithm>    // std::min
 #include "../verify.hpp"
 
 namespace urlmint {
