@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "config.hpp"
 #include "credential_sources.hpp"
 #include "endpoint_settings.hpp"
 #include "error.hpp"
@@ -41,10 +42,7 @@ struct s3_endpoint_settings {
 namespace detail {
 
 // botocore's ensure_boolean on a text setting: "true" in any case is true, anything else false.
-inline std::optional<bool> setting_bool(const std::optional<std::string>& text) {
-  if (!text) return std::nullopt;
-  return sigv4::lowercase(*text) == "true";
-}
+URLMINT_DECL std::optional<bool> setting_bool(const std::optional<std::string>& text);
 
 }  // namespace detail
 
@@ -52,37 +50,18 @@ inline std::optional<bool> setting_bool(const std::optional<std::string>& text) 
 /// where botocore has one. A nested `s3 = use_dualstack_endpoint = true` turns dual-stack on
 /// whatever the general setting says; a nested false leaves it to the general one (botocore). Throws errc::invalid_argument for a
 /// malformed `s3 =` block or an unknown addressing_style.
-inline s3_endpoint_settings s3_settings(const shared_files& files, const std::string& profile_name,
-                                        const environment& env) {
-  s3_endpoint_settings s;
-  const std::optional<profile> prof = find_profile(files, profile_name);
-  std::optional<std::string> block;
-  if (prof) block = prof->get("s3");
-  const std::string where = "config file " + files.config_path + " [profile " + profile_name + "] s3";
-  const auto nested = [&](std::string_view key) -> std::optional<std::string> {
-    return block ? nested_setting("\n" + *block, key, where) : std::nullopt;
-  };
-  // The nested setting can only turn dual-stack on (botocore's _is_s3_dualstack_mode).
-  if (detail::setting_bool(nested("use_dualstack_endpoint")).value_or(false)) s.use_dualstack = true;
-  else
-    s.use_dualstack = detail::setting_bool(
-        profile_setting(files, profile_name, "use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT", env));
-  s.use_fips = detail::setting_bool(profile_setting(files, profile_name, "use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT", env));
-  s.use_accelerate = detail::setting_bool(nested("use_accelerate_endpoint"));
-  s.use_arn_region =
-      detail::setting_bool(profile_setting(files, profile_name, "s3_use_arn_region", "AWS_S3_USE_ARN_REGION", env));
-  if (!s.use_arn_region) s.use_arn_region = detail::setting_bool(nested("use_arn_region"));
-  if (auto style = nested("addressing_style")) s.style = s3::parse_addressing_style(*style);
-  return s;
-}
+URLMINT_DECL s3_endpoint_settings s3_settings(const shared_files& files, const std::string& profile_name,
+                                        const environment& env);
 
 /// s3_settings() for the profile in effect (`explicit_profile`, else AWS_PROFILE, else default).
-inline s3_endpoint_settings s3_settings(const std::optional<std::string>& explicit_profile = std::nullopt,
-                                        const environment& env = process_environment) {
-  return s3_settings(load_shared_files(env), profile_name(explicit_profile, env), env);
-}
+URLMINT_DECL s3_endpoint_settings s3_settings(const std::optional<std::string>& explicit_profile = std::nullopt,
+                                        const environment& env = process_environment);
 
 }  // namespace providers
 }  // namespace urlmint
+
+#if defined(URLMINT_HEADER_ONLY)
+#include "impl/s3_settings.ipp"
+#endif
 
 #endif  // URLMINT_S3_SETTINGS_HPP
