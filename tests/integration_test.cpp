@@ -512,10 +512,12 @@ TEST_CASE("bad input fails with a clear error and leaves no object", "[integrati
       CHECK(std::string(err.what()).find("the bucket does not exist") != std::string::npos);
     }
   }
-  SECTION("a wrong region names the right one") {
+  SECTION("a wrong region names the right one (region discovery off)") {
     s3::config wrong = config_for(*e);
     wrong.region = "eu-west-1";
-    s3::client d(urlmint::credentials(e->access_key, e->secret_key), wrong, fast_retries());
+    s3::client_options no_discovery = fast_retries();
+    no_discovery.discover_region = false;
+    s3::client d(urlmint::credentials(e->access_key, e->secret_key), wrong, no_discovery);
     try {
       d.put_object(bucket(*e), "bad/region", "x");
       FAIL("no exception");
@@ -523,6 +525,14 @@ TEST_CASE("bad input fails with a clear error and leaves no object", "[integrati
       CHECK(err.details().region == e->region);
       CHECK(std::string(err.what()).find("pass --region " + e->region) != std::string::npos);
     }
+  }
+  SECTION("a wrong region is discovered: re-signed in the bucket's region, and remembered") {
+    s3::config wrong = config_for(*e);
+    wrong.region = "eu-west-1";
+    s3::client d(urlmint::credentials(e->access_key, e->secret_key), wrong, fast_retries());
+    CHECK_NOTHROW(d.put_object(bucket(*e), "found/region", "x"));
+    CHECK(d.get_object(bucket(*e), "found/region").body == "x");
+    d.delete_object(bucket(*e), "found/region");
   }
   try {
     c.head_object(bucket(*e), "bad/region");
