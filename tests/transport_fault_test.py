@@ -58,10 +58,18 @@ def run(args, endpoint=None, stdin=None, timeout=120, **extra):
                           env=env(endpoint, **extra), timeout=timeout)
 
 
+# AddressSanitizer reserves terabytes of shadow address space and keeps freed memory in
+# quarantine: under it the address-space cap cannot apply, and the RSS bars get a fixed allowance
+# for ASan's own memory. They stay strict for the uninstrumented build (the Meson pass in CI).
+UNDER_ASAN = b"__asan_init" in open(URLMINT, "rb").read()
+RSS_ALLOWANCE_KIB = 128 * 1024 if UNDER_ASAN else 0
+
+
 def _limit_memory():
     # A regression must not eat the shared machine: 3 GiB of address space is far above any bar.
     import resource
-    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+    if not UNDER_ASAN:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
 
 
 def run_rss(args, endpoint=None, stdin_path=None, timeout=300, **extra):
@@ -145,8 +153,9 @@ def injection_tests():
             r = run(["s3", "cp", src, "s3://b/k", flag, value] + extra, cap.url)
             wire = b"".join(cap.raw[before:])
             err = r.stderr.decode(errors="replace")
-            check("CR/LF/NUL/DEL in %s %r: refused before sending, exit 1, names %s" % (flag, value[:12], header),
-                  r.returncode == 1 and one_line(r.stderr) and header.lower() in err.lower() and
+            # An invalid value is a usage error: exit 2 (the CLI's one exit-status rule, issue 16).
+            check("CR/LF/NUL/DEL in %s %r: refused before sending, exit 2, names %s" % (flag, value[:12], header),
+                  r.returncode == 2 and one_line(r.stderr) and header.lower() in err.lower() and
                   b"X-Injected" not in wire and b"/smuggled" not in wire and wire == b"", (r.returncode, err, wire[:300]))
         before = len(cap.raw)
         r = run(["s3", "cp", src, "s3://b/k"], cap.url, AWS_SESSION_TOKEN="tok\r\nX-Injected: 1")
@@ -173,7 +182,7 @@ def hostile_credentials_tests():
                                           AWS_SECRET_ACCESS_KEY=None,
                                           AWS_CONTAINER_CREDENTIALS_FULL_URI=cap.url + "/creds", timeout=60)
         check("an endless credentials endpoint: refused with a bounded body, RSS stays flat (%d MiB, %.1f s)"
-              % (rss // 1024, secs), rc == 1 and one_line(err) and rss < 64 * 1024 and
+              % (rss // 1024, secs), rc == 1 and one_line(err) and rss < 64 * 1024 + RSS_ALLOWANCE_KIB and
               b"1 MiB" in err, (rc, err, rss))
     finally:
         cap.stop()
@@ -282,7 +291,7 @@ def tls_tests(bucket, upstream_port):
         check("--no-verify-ssl connects and warns on stderr", r.returncode == 0 and b"warning" in r.stderr and
               b"--no-verify-ssl" in r.stderr, r.stderr)
         r = run(["s3", "cp", src, dst], front.url, AWS_CA_BUNDLE=os.path.join(TMP, "missing.pem"))
-        check("a missing CA bundle file is one line naming it", r.returncode == 1 and one_line(r.stderr) and
+        check("a missing CA bundle file is one line naming it, exit 2", r.returncode == 2 and one_line(r.stderr) and
               b"missing.pem" in r.stderr, r.stderr)
     finally:
         front.stop()
@@ -483,7 +492,7 @@ def bounded_body_tests(bucket, proxy):
     rc, out, err, rss, secs = run_rss(["s3", "cp", "s3://%s/obj.bin" % bucket, os.path.join(TMP, "flood.bin")],
                                       proxy.url, timeout=60)
     check("an endless S3 error body is capped at 1 MiB: exit 1, RSS flat (%d MiB, %.1f s)" % (rss // 1024, secs),
-          rc == 1 and one_line(err) and rss < 64 * 1024 and b"1 MiB" in err, (rc, err, rss))
+          rc == 1 and one_line(err) and rss < 64 * 1024 + RSS_ALLOWANCE_KIB and b"1 MiB" in err, (rc, err, rss))
     proxy.configure("pass")
 
 
@@ -557,7 +566,7 @@ def stream_tests(bucket):
     rc, out, err, rss, secs = run_rss(["s3", "cp", "-", "s3://%s/stream.bin" % bucket], ENDPOINT, stdin_path=path)
     bar = 160 if mib >= 384 else 120
     check("a %d MiB stream through 's3 cp -' uploads with peak RSS %d MiB < %d MiB (%.1f s)" %
-          (mib, rss // 1024, bar, secs), rc == 0 and rss < bar * 1024, err)
+          (mib, rss // 1024, bar, secs), rc == 0 and rss < bar * 1024 + RSS_ALLOWANCE_KIB, err)
     os.unlink(path)
     r = subprocess.run([URLMINT, "s3", "cp", "s3://%s/stream.bin" % bucket, "-", "--addressing-style", "path"],
                        capture_output=True, env=env(ENDPOINT))
