@@ -95,7 +95,7 @@ def convert(header: Path):
     name = header.stem
     # Namespace-scope positions: track braces, remembering which are namespaces.
     stack = []  # (kind, name)
-    pieces = []  # (start, sig_end, body_end, namespaces)
+    pieces = []  # (start, paren, close_paren, body_open, body_close, namespaces)
     i, n = 0, len(text)
     line_start = True
     pp_depth = 0
@@ -231,10 +231,6 @@ def move_members(header: Path, class_names):
             raise SystemExit(f"{header}: class {cls} not found")
         open_at = m.end() - 1
         close_at = match(clean, open_at, "{", "}")
-        namespaces = []
-        depth_stack = []
-        for nm in re.finditer(r"namespace\s+(\w+)\s*\{", clean[:open_at]):
-            pass
         # Namespaces enclosing the class, from the brace structure before it.
         stack = []
         i = 0
