@@ -15,6 +15,8 @@ the client the way `mode` says:
   status          answer `status` (default 503) with an S3 error body; upstream is not asked
   redirect        answer 307 with Location: `location` (default http://127.0.0.1:1/); upstream not asked
   flood           answer `status` with an endless body (no Content-Length), until the client hangs up
+  hold_continue   wait `stall_seconds` before answering "Expect: 100-continue", then pass (the
+                  client holds its body that long: room for a test to change the file under it)
 
 `methods` limits the fault to those request methods (others pass); `skip` lets the first N
 matching requests pass; `times` limits the fault to the next N matching requests (None: all). Every request head is recorded in `requests` (raw bytes).
@@ -211,6 +213,8 @@ class FaultProxy:
                     # the connection is closed afterwards.
                     self._answer_locally(client, mode, method)
                     return
+                if expect and mode == "hold_continue":
+                    time.sleep(self.stall_seconds)
                 if expect:
                     client.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
                 body, buf = _read_exact(client, length, buf)

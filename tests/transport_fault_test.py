@@ -532,7 +532,9 @@ def upload_tests(bucket, proxy):
     grow = os.path.join(TMP, "grow.bin")
     with open(grow, "wb") as f:
         f.write(os.urandom(1 << 20))
-    proxy.configure("trickle", methods={"PUT"}, trickle_bytes=1, trickle_interval=0)
+    # The proxy holds "100 Continue" for 0.5 s (curl waits up to 1 s), so the file grows between
+    # the hashing pass and the end of the send, however fast the build is.
+    proxy.configure("hold_continue", methods={"PUT"}, stall_seconds=0.5)
     stop = threading.Event()
 
     def grower():
