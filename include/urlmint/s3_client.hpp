@@ -270,10 +270,17 @@ using progress_function = std::function<void(std::uint64_t done, std::uint64_t t
 struct client_options {
   curl::options http;                   ///< timeouts, TLS, user agent
   retry_policy retry;                   ///< retries of connection errors, timeouts, 5xx, SlowDown
-  /// Files at least this large (bytes) go up as multipart uploads. S3's single PUT limit is 5 GiB.
-  std::uint64_t multipart_threshold = 64ull * 1024 * 1024;
-  std::uint64_t part_size = 16ull * 1024 * 1024;  ///< bytes per part, 5 MiB..5 GiB
-  unsigned max_parallel_parts = 4;                ///< parts in flight at once (one connection each)
+  /// Bodies at least this large (bytes) go up as multipart uploads (the AWS CLI's
+  /// multipart_threshold, 8 MiB). S3's single PUT limit is 5 GiB.
+  std::uint64_t multipart_threshold = 8ull * 1024 * 1024;
+  /// Bytes per part and per download range, 5 MiB..5 GiB (the AWS CLI's multipart_chunksize, 8 MiB).
+  std::uint64_t part_size = 8ull * 1024 * 1024;
+  /// Parts or ranges in flight at once, one connection each (the AWS CLI's
+  /// max_concurrent_requests, 10). Memory: a file or in-memory upload and any download buffer
+  /// no part (each worker hashes and sends through 256 KiB and curl's buffers, about
+  /// 0.5 MiB per request in flight); a stream (put_object with a stream_reader) holds up to
+  /// max_parallel_parts x part_size bytes (80 MiB at the defaults).
+  unsigned max_parallel_parts = 10;
   /// Sign bodies as UNSIGNED-PAYLOAD instead of hashing them (https:// endpoints only; the
   /// body's integrity then rests on TLS and Content-MD5).
   bool unsigned_payload = false;
@@ -458,12 +465,14 @@ class client {
   put_result put_object(std::string_view bucket, std::string_view key, std::string_view body,
                         const put_options& opts = {}) {
     if (body.size() >= opts_.multipart_threshold && body.size() > multipart::min_part_size)
-      return put_multipart(bucket, key, body.size(), opts, [body](std::uint64_t offset, std::size_t size, char* out) {
-        std::memcpy(out, body.data() + offset, size);
+      return put_multipart(bucket, key, body.size(), opts, [body](std::uint64_t offset, std::size_t n, char* out) {
+        std::memcpy(out, body.data() + offset, n);
       });
-    const std::string hash = payload_hash_of(body);
+    transfer::upload_digests digests = digests_for(bucket, opts);
+    digests.update(body.data(), body.size());
+    const std::string hash = digests.payload_hash();
     put_options with_md5 = opts;
-    if (auto integrity = integrity_header(bucket, opts, body)) with_md5.extra_headers.push_back(*integrity);
+    if (auto integrity = digests.integrity_header()) with_md5.extra_headers.push_back(*integrity);
     put_result result;
     const auto resp = execute(
         http_, operation("PUT", bucket, key),
@@ -484,59 +493,35 @@ class client {
   put_result put_object(std::string_view bucket, std::string_view key, const stream_reader& read,
                         const put_options& opts = {}, std::uint64_t expected_size = 0);
 
-  /// PutObject of a file, streamed from disk: a first pass computes SHA-256 and MD5, the
-  /// second sends the bytes; a retry re-reads from the start. Files at least
-  /// options().multipart_threshold bytes long go up as a multipart upload. Throws errc::io for
+  /// PutObject of a file, streamed from disk and never buffered: a first pass computes the
+  /// payload SHA-256 and Content-MD5 (or the checksum asked for) through a 256 KiB buffer, the
+  /// second sends the bytes read again with pread (from the page cache); a retry re-reads from
+  /// the start. Files at least options().multipart_threshold bytes long go up as a multipart
+  /// upload whose parts are hashed and sent the same way, each by its worker. Throws errc::io for
   /// a missing or unreadable file or a directory, before any request is sent.
   put_result put_file(std::string_view bucket, std::string_view key, const std::string& path,
                       const put_options& opts = {}) {
     int raw_fd = -1;
     const std::uint64_t size = check_readable_file(path, &raw_fd);
     auto fd = std::make_shared<detail::file_descriptor>(raw_fd);
+    const byte_reader read = [fd, path, size](std::uint64_t offset, std::size_t n, char* out) {
+      detail::pread_exact(fd->fd, out, n, offset, path, size);
+    };
     if (size >= opts_.multipart_threshold && size > multipart::min_part_size)
-      return put_multipart(bucket, key, size, opts, [fd, path, size](std::uint64_t offset, std::size_t n, char* out) {
-        detail::pread_exact(fd->fd, out, n, offset, path, size);
-      });
-    // Pass 1: hashes.
-    sha256 sha;
-    multipart::md5 md5;
-    std::optional<checksums::hasher> checksum;
-    if (opts.checksum) checksum.emplace(*opts.checksum);
-    std::vector<char> buffer(256 * 1024);
-    for (std::uint64_t offset = 0; offset < size;) {
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - offset));
-      detail::pread_exact(fd->fd, buffer.data(), n, offset, path);
-      if (!opts_.unsigned_payload) sha.update(buffer.data(), n);
-      if (checksum) checksum->update(buffer.data(), n);
-      else md5.update(buffer.data(), n);
-      offset += n;
-    }
-    detail::check_file_ends(fd->fd, size, path);
-    const std::string hash = opts_.unsigned_payload ? std::string(sigv4::unsigned_payload) : [&] {
-      const auto digest = sha.finish();
-      return hex_encode(digest.data(), digest.size());
-    }();
+      return put_multipart(bucket, key, size, opts, read);
+    transfer::upload_digests digests = digests_for(bucket, opts);
+    std::vector<char> buffer(hash_buffer_size);
+    digest_range(digests, read, 0, size, buffer);
+    detail::check_file_ends(fd->fd, size, path);  // also when size is 0 and nothing was read
+    const std::string hash = digests.payload_hash();
     put_options with_md5 = opts;
-    if (checksum) with_md5.extra_headers.push_back({std::string(checksums::info(*opts.checksum).header), checksum->base64()});
-    else if (md5_allowed(bucket)) with_md5.extra_headers.push_back({"Content-MD5", md5.finish_base64()});
+    if (auto integrity = digests.integrity_header()) with_md5.extra_headers.push_back(*integrity);
     // Pass 2: the upload, re-read from the first byte on every attempt.
     put_result result;
     const auto resp = execute(
         http_, operation("PUT", bucket, key),
         [&](time_point now) { return sign_put_object(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key, with_md5, hash, now); },
-        [fd, size, path] {
-          curl::body_source src;
-          src.size = size;
-          auto offset = std::make_shared<std::uint64_t>(0);
-          src.read = [fd, size, path, offset](char* buf, std::size_t cap) {
-            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(cap, size - *offset));
-            detail::pread_exact(fd->fd, buf, n, *offset, path, size);
-            *offset += n;
-            return n;
-          };
-          return src;
-        },
-        progress_for(size), &result.attempts);
+        reader_body(read, 0, size), progress_for(size), &result.attempts);
     result.etag = resp.header("etag").value_or("");
     return result;
   }
@@ -646,27 +631,42 @@ class client {
     });
   }
 
-  /// Multipart upload of `size` bytes that `read(offset, n, out)` supplies (from any thread):
-  /// create, upload parts (up to options().max_parallel_parts at once, each retried), then
-  /// complete. On any failure the upload is aborted, so no parts are left behind, and the
-  /// first error is rethrown. https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
+  /// Copies `n` bytes of a body at `offset` into `out` (from any thread); throws on failure.
+  using byte_reader = std::function<void(std::uint64_t offset, std::size_t n, char* out)>;
+
+  /// Multipart upload of `size` bytes that `read` supplies: create, upload parts (up to
+  /// options().max_parallel_parts at once, each retried), then complete. No part is buffered:
+  /// each worker reads its part twice through small buffers, once to hash and once to send. On
+  /// any failure the upload is aborted, so no parts are left behind, and the first error is
+  /// rethrown. https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
   put_result put_multipart(std::string_view bucket, std::string_view key, std::uint64_t size,
-                           const put_options& opts,
-                           const std::function<void(std::uint64_t offset, std::size_t n, char* out)>& read) {
+                           const put_options& opts, const byte_reader& read) {
     const auto plan = multipart::plan_parts(size, opts_.part_size);
     std::atomic<std::size_t> next{0};
-    return put_parts(bucket, key, opts, size, plan.size(), [&](std::string& data) -> int {
+    return put_parts(bucket, key, opts, size, plan.size(), [&](upload_part& part) -> int {
       const std::size_t i = next.fetch_add(1);
       if (i >= plan.size()) return 0;
-      data.resize(static_cast<std::size_t>(plan[i].size));
-      read(plan[i].offset, data.size(), &data[0]);
+      part.data.clear();
+      part.offset = plan[i].offset;
+      part.size = plan[i].size;
+      part.read = read;
       return plan[i].part_number;
     });
   }
 
-  /// Fills `data` with the next part of an upload and returns its part number (1, 2, ...), or
+  /// One part of an upload as a part_supplier hands it to a worker: its bytes in `data` (a
+  /// stream's part, read once), or, with `read` set, the `size` bytes at `offset` that `read`
+  /// supplies (a file or memory: nothing is buffered).
+  struct upload_part {
+    std::string data;
+    byte_reader read;
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+  };
+
+  /// Fills `part` with the next part of an upload and returns its part number (1, 2, ...), or
   /// 0 when there is none left. Called from the worker threads, possibly at once.
-  using part_supplier = std::function<int(std::string& data)>;
+  using part_supplier = std::function<int(upload_part& part)>;
 
   /// The multipart upload behind put_multipart and the stream upload: create, upload the parts
   /// `next_part` supplies (up to min(max_parallel_parts, max_parts) at once, each retried),
@@ -703,20 +703,42 @@ class client {
     return std::string(method) + " s3://" + std::string(bucket) + "/" + std::string(key);
   }
 
+  // The hashing pass reads through a buffer of this size (one per worker).
+  static constexpr std::size_t hash_buffer_size = 256 * 1024;
+
   // Content-MD5 by default (not on directory buckets, which refuse it); x-amz-checksum-<alg>
-  // instead when the upload asks for a checksum.
-  static std::optional<sigv4::header> integrity_header(std::string_view bucket, const put_options& opts,
-                                                       std::string_view body) {
-    if (opts.checksum)
-      return sigv4::header{std::string(checksums::info(*opts.checksum).header), checksums::base64_of(*opts.checksum, body)};
-    if (!md5_allowed(bucket)) return std::nullopt;
-    return sigv4::header{"Content-MD5", multipart::content_md5(body)};
+  // instead when the upload asks for a checksum; the payload SHA-256 unless unsigned_payload.
+  transfer::upload_digests digests_for(std::string_view bucket, const put_options& opts) const {
+    return transfer::upload_digests(!opts_.unsigned_payload, opts.checksum, md5_allowed(bucket));
   }
 
-  std::string payload_hash_of(std::string_view body) const {
-    return opts_.unsigned_payload ? std::string(sigv4::unsigned_payload) : sha256_hex(body);
+  // Feeds `size` bytes at `offset` of `read`'s body to `digests`, through `buffer`.
+  static void digest_range(transfer::upload_digests& digests, const byte_reader& read, std::uint64_t offset,
+                           std::uint64_t size, std::vector<char>& buffer) {
+    for (std::uint64_t at = 0; at < size;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - at));
+      read(offset + at, n, buffer.data());
+      digests.update(buffer.data(), n);
+      at += n;
+    }
   }
 
+  // A body_factory sending `size` bytes at `offset` of `read`'s body straight into curl's
+  // buffer, from the first byte on every attempt.
+  static body_factory reader_body(const byte_reader& read, std::uint64_t offset, std::uint64_t size) {
+    return [read, offset, size] {
+      curl::body_source src;
+      src.size = size;
+      auto at = std::make_shared<std::uint64_t>(0);
+      src.read = [read, offset, size, at](char* buf, std::size_t cap) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(cap, size - *at));
+        if (n > 0) read(offset + *at, n, buf);
+        *at += n;
+        return n;
+      };
+      return src;
+    };
+  }
 
   curl::progress_callback progress_for(std::uint64_t total) const {
     if (!opts_.progress) return nullptr;

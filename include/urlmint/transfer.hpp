@@ -148,6 +148,52 @@ class download_verifier {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Upload digests.
+
+/// The digests an upload's body (a PUT, or one part) is sent with, fed once, in pieces, as the
+/// bytes are read: the payload SHA-256 SigV4 signs (unless the payload goes unsigned), and the
+/// integrity header: x-amz-checksum-<alg> when a checksum is asked for, else Content-MD5 unless
+/// it is not allowed (directory buckets refuse it).
+class upload_digests {
+ public:
+  upload_digests(bool sign_payload, std::optional<checksums::algorithm> checksum, bool content_md5) {
+    if (sign_payload) sha_.emplace();
+    if (checksum) checksum_.emplace(*checksum);
+    else if (content_md5) md5_.emplace();
+  }
+
+  /// Feeds the next `size` bytes.
+  void update(const void* data, std::size_t size) {
+    if (sha_) sha_->update(data, size);
+    if (checksum_) checksum_->update(data, size);
+    if (md5_) md5_->update(data, size);
+  }
+
+  /// The x-amz-content-sha256 value: the lowercase hex SHA-256, or UNSIGNED-PAYLOAD. Call once.
+  std::string payload_hash() {
+    if (!sha_) return std::string(sigv4::unsigned_payload);
+    const auto digest = sha_->finish();
+    return hex_encode(digest.data(), digest.size());
+  }
+
+  /// The integrity header (x-amz-checksum-<alg> or Content-MD5), or nothing. Call once.
+  std::optional<sigv4::header> integrity_header() {
+    if (checksum_) return sigv4::header{std::string(checksums::info(checksum_->id()).header), checksum_->base64()};
+    if (md5_) return sigv4::header{"Content-MD5", md5_->finish_base64()};
+    return std::nullopt;
+  }
+
+  /// The CRC of the bytes when the checksum is a CRC (0 otherwise): parts' CRCs combine into
+  /// the whole object's (checksums::crc_combine).
+  std::uint64_t crc() const noexcept { return checksum_ ? checksum_->crc() : 0; }
+
+ private:
+  std::optional<sha256> sha_;
+  std::optional<checksums::hasher> checksum_;
+  std::optional<multipart::md5> md5_;
+};
+
+// ---------------------------------------------------------------------------------------------
 // Signals: temporaries to remove when the process is interrupted.
 
 namespace detail {

@@ -300,13 +300,25 @@ inline put_result client::put_parts(std::string_view bucket, std::string_view ke
   const auto work = [&](unsigned worker) {
     try {
       curl::client& http = worker_http(worker);
-      std::string data;
+      upload_part part;
+      std::vector<char> buffer;
       for (;;) {
         if (failed) return;
-        const int part_number = next_part(data);
+        const int part_number = next_part(part);
         if (part_number == 0 || failed) return;
-        const std::string hash = payload_hash_of(data);
-        const auto integrity = integrity_header(bucket, opts, data);
+        // Each byte is hashed once: a buffered part where it lies, a read one through `buffer`
+        // (then read again to send, from the page cache for a file).
+        transfer::upload_digests digests = digests_for(bucket, opts);
+        if (part.read) {
+          buffer.resize(hash_buffer_size);
+          digest_range(digests, part.read, part.offset, part.size, buffer);
+        } else {
+          part.size = part.data.size();
+          digests.update(part.data.data(), part.data.size());
+        }
+        const std::string hash = digests.payload_hash();
+        const auto integrity = digests.integrity_header();
+        const std::uint64_t crc = digests.crc();
         curl::progress_callback progress;
         if (opts_.progress)
           progress = [&, worker](std::uint64_t sent, std::uint64_t) {
@@ -323,14 +335,11 @@ inline put_result client::put_parts(std::string_view bucket, std::string_view ke
                                              integrity ? std::vector<sigv4::header>{*integrity}
                                                        : std::vector<sigv4::header>{},
                                              now);
-        }, memory_body(data), progress);
+        }, part.read ? reader_body(part.read, part.offset, part.size) : memory_body(part.data), progress);
         const auto etag = resp.header("etag");
         if (!etag || etag->empty())
           throw error(errc::service, "s3: " + op + ": part " + std::to_string(part_number) +
                                          " was stored but the server sent no ETag; the server is not S3-compatible");
-        const std::uint64_t crc = opts.checksum && *opts.checksum == checksums::algorithm::crc64nvme
-                                      ? checksums::crc64nvme(0, data.data(), data.size())
-                                      : 0;
         std::lock_guard<std::mutex> lock(mutex);
         const auto i = static_cast<std::size_t>(part_number - 1);
         if (done.size() <= i) {
@@ -339,9 +348,9 @@ inline put_result client::put_parts(std::string_view bucket, std::string_view ke
           part_crcs.resize(i + 1);
         }
         done[i] = {part_number, *etag, opts.checksum ? integrity->value : std::string()};
-        part_sizes[i] = data.size();
+        part_sizes[i] = part.size;
         part_crcs[i] = crc;
-        finished_bytes += data.size();
+        finished_bytes += part.size;
         in_flight[worker] = 0;
       }
     } catch (...) {
@@ -429,7 +438,8 @@ inline put_result client::put_object(std::string_view bucket, std::string_view k
   std::mutex mutex;
   std::size_t next_chunk = 0;
   int number = 0;
-  return put_parts(bucket, key, opts, expected_size, multipart::max_parts, [&](std::string& data) -> int {
+  return put_parts(bucket, key, opts, expected_size, multipart::max_parts, [&](upload_part& part) -> int {
+    std::string& data = part.data;
     std::lock_guard<std::mutex> lock(mutex);
     if (next_chunk < chunks.size()) {
       data.swap(chunks[next_chunk]);
