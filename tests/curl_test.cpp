@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include <urlmint/curl.hpp>
 
 #include "loopback_server.hpp"
@@ -40,6 +44,23 @@ TEST_CASE("one client reuses its connection for consecutive requests", "[curl]")
   for (int i = 0; i < 3; ++i) CHECK(c.send(request("GET", server.url() + "/x")).status == 200);
   CHECK(server.connections() == 1);
   CHECK(server.requests().size() == 3);
+}
+
+TEST_CASE("clients on several threads sharing one curl::share each keep their own connection", "[curl]") {
+  loopback_server server([](const test_support::received_request&) { return http_reply(200, "ok"); });
+  curl::options o;
+  o.share = std::make_shared<curl::share>();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      curl::client c(o);
+      for (int i = 0; i < 5; ++i)
+        if (c.send(request("GET", server.url() + "/x")).status == 200) ++ok;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(ok == 20);
+  CHECK(server.connections() == 4);
 }
 
 TEST_CASE("a PUT sends its body with Content-Length and no Expect for small bodies", "[curl]") {

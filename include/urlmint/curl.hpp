@@ -16,7 +16,8 @@
 #include <cstring>     // std::memcpy, std::strerror
 #include <exception>   // std::exception_ptr
 #include <functional>  // std::function
-#include <memory>      // std::unique_ptr
+#include <memory>      // std::unique_ptr, std::shared_ptr
+#include <mutex>       // std::mutex: the share's locks
 #include <optional>    // std::optional
 #include <string>
 #include <string_view>
@@ -61,6 +62,44 @@ inline constexpr std::uint64_t expect_continue_threshold = 1024 * 1024;
 /// data streamed to a body_sink is not capped.
 inline constexpr std::size_t default_max_body = 1024 * 1024;
 
+/// What the clients of one command share through curl's share interface: the DNS cache and
+/// TLS sessions, so N connections to one host cost one name resolution and one full TLS
+/// handshake (the others resume the session). Thread-safe (one lock per kind of data). The
+/// connections themselves stay with each client: libcurl does not support sharing its
+/// connection cache between threads transferring at once, so each client keeps its own
+/// connection alive across requests. Create it after curl::global.
+class share {
+ public:
+  share() : sh_(curl_share_init()) {
+    if (sh_ == nullptr) throw error(errc::transport, "curl: curl_share_init failed; is curl::global alive?");
+    const bool ok = curl_share_setopt(sh_, CURLSHOPT_LOCKFUNC, &share::lock) == CURLSHE_OK &&
+                    curl_share_setopt(sh_, CURLSHOPT_UNLOCKFUNC, &share::unlock) == CURLSHE_OK &&
+                    curl_share_setopt(sh_, CURLSHOPT_USERDATA, static_cast<void*>(this)) == CURLSHE_OK &&
+                    curl_share_setopt(sh_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) == CURLSHE_OK &&
+                    curl_share_setopt(sh_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) == CURLSHE_OK;
+    if (!ok) {
+      curl_share_cleanup(sh_);
+      throw error(errc::transport, "curl: setting up a share handle failed; libcurl is too old (7.23 or later needed)");
+    }
+  }
+  ~share() { curl_share_cleanup(sh_); }
+  share(const share&) = delete;
+  share& operator=(const share&) = delete;
+  /// The handle, for CURLOPT_SHARE.
+  CURLSH* handle() const noexcept { return sh_; }
+
+ private:
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<share*>(user)->locks_[static_cast<std::size_t>(data) % lock_count].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<share*>(user)->locks_[static_cast<std::size_t>(data) % lock_count].unlock();
+  }
+  static constexpr std::size_t lock_count = CURL_LOCK_DATA_LAST;
+  std::mutex locks_[lock_count];
+  CURLSH* sh_;
+};
+
 /// Client settings. Timeouts have the AWS CLI's defaults and meaning (--cli-connect-timeout,
 /// --cli-read-timeout): 0 means no limit.
 struct options {
@@ -76,6 +115,9 @@ struct options {
   /// Largest response body kept in response::body (and total header bytes); past it the
   /// exchange fails with errc::too_large.
   std::size_t max_body = default_max_body;
+  /// DNS cache and TLS sessions shared with other clients (see curl::share); null: this
+  /// client's own.
+  std::shared_ptr<curl::share> share;
 };
 
 /// One HTTP answer. Redirects are not followed, so 301/307 come back as they are.
@@ -140,6 +182,8 @@ class client {
                                                 std::strerror(errno) + "); check --ca-bundle, AWS_CA_BUNDLE or ca_bundle");
       std::fclose(f);
     }
+    // Set once: curl_easy_reset (before each request) keeps the share.
+    if (opts_.share) set(CURLOPT_SHARE, opts_.share->handle());
   }
 
   /// The settings in use.

@@ -391,7 +391,7 @@ class client {
   /// providers::provider) is asked for each attempt's credentials, so a client kept for weeks
   /// keeps working while they rotate.
   client(credentials_source creds, config cfg, client_options opts = {})
-      : signer_(std::move(creds), std::move(cfg)), opts_(std::move(opts)), http_(opts_.http) {
+      : signer_(std::move(creds), std::move(cfg)), opts_(with_share(std::move(opts))), http_(opts_.http) {
     // Directory buckets: one CreateSession per bucket, cached and renewed (s3express.hpp).
     signer_.use_sessions(std::make_shared<s3express::session_cache>(
         [this](std::string_view bucket, const credentials& base, time_point) { return create_session(bucket, base); }));
@@ -686,6 +686,13 @@ class client {
   }
 
  private:
+  // This client's connections share one DNS cache and TLS session cache (curl::share) unless
+  // the caller passed a share (e.g. one for every client of a command).
+  static client_options with_share(client_options o) {
+    if (!o.http.share) o.http.share = std::make_shared<curl::share>();
+    return o;
+  }
+
   // Directory buckets refuse Content-MD5 ("not supported for directory buckets").
   static bool md5_allowed(std::string_view bucket) { return !s3express::is_directory_bucket(bucket); }
 

@@ -185,7 +185,8 @@ std::vector<transfer> download_plan(urlmint::s3::client& client, const urlmint::
 int run_recursive_cp(args& a, const urlmint::s3::put_options& put, bool guess_type, const s3_common& common,
                      const urlmint::s3::client_options& client_opts, const output_options& out) {
   const auto filters = a.ordered_values({"--exclude", "--include"});
-  unsigned jobs = 4;
+  // As the AWS CLI: max_concurrent_requests (config `s3 =` section, default 10) requests in flight.
+  unsigned jobs = std::max(1u, client_opts.max_parallel_parts);
   if (auto v = a.value("--jobs")) jobs = static_cast<unsigned>(parse_integer(*v, 1, 64, "--jobs"));
   const auto pos = a.positionals();
   a.finish();
@@ -201,6 +202,9 @@ int run_recursive_cp(args& a, const urlmint::s3::put_options& put, bool guess_ty
 
   urlmint::s3::client_options opts = client_opts;
   opts.progress = nullptr;  // one line per file instead
+  // Every client of the command shares one DNS cache and TLS session cache; each worker keeps
+  // its connections alive from one file to the next.
+  opts.http.share = std::make_shared<urlmint::curl::share>();
   // One rotating source shared by every worker (providers::provider is thread-safe), so a long
   // copy keeps going when temporary credentials are refreshed.
   std::optional<urlmint::credentials_source> creds;
@@ -290,6 +294,8 @@ int run_recursive_cp(args& a, const urlmint::s3::put_options& put, bool guess_ty
   (void)credentials();  // resolve once, before the threads share it
   std::vector<std::thread> threads;
   const unsigned workers = static_cast<unsigned>(std::min<std::size_t>(jobs, plan.size()));
+  // max_concurrent_requests in all: a large file's parts or ranges share them with the other files.
+  opts.max_parallel_parts = std::max(1u, client_opts.max_parallel_parts / workers);
   for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work);
   work();
   for (auto& th : threads) th.join();
