@@ -2,6 +2,7 @@
 
 #include <urlmint/s3_client.hpp>
 #include <urlmint/s3express.hpp>
+#include <urlmint/s3express_sessions.hpp>
 
 #include <atomic>
 #include <thread>

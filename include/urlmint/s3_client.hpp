@@ -39,6 +39,7 @@
 #include "multipart.hpp"
 #include "s3.hpp"
 #include "s3_listing.hpp"
+#include "s3express_sessions.hpp"
 #include "sigv4.hpp"
 #include "time.hpp"
 #include "transfer.hpp"

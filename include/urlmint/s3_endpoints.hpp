@@ -7,7 +7,6 @@
 // conditionals; S3-compatible servers take an endpoint URL. Sans-IO and libcrypto-free.
 // https://docs.aws.amazon.com/general/latest/gr/s3.html
 
-#include <algorithm>  // std::min
 #include <cstdint>    // std::uint16_t
 #include <string>
 #include <string_view>

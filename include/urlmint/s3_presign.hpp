@@ -281,8 +281,8 @@ class signer {
   /// cache set with use_sessions()). Throws errc::invalid_argument for a directory bucket when
   /// there is no session cache.
   URLMINT_DECL std::shared_ptr<const credentials> credentials_for(std::string_view bucket, time_point now) const;
-  /// Gives the signer the S3 Express session cache that credentials_for() uses. Call it before
-  /// the signer is shared between threads.
+  /// Gives the signer the S3 Express session cache (<urlmint/s3express_sessions.hpp>) that
+  /// credentials_for() uses. Call it before the signer is shared between threads.
   void use_sessions(std::shared_ptr<s3express::session_cache> sessions) { sessions_ = std::move(sessions); }
   /// The S3 Express session cache, if any.
   const std::shared_ptr<s3express::session_cache>& sessions() const noexcept { return sessions_; }

@@ -6,21 +6,14 @@
 // this header for directory buckets: the names and hosts, how a request is signed with a
 // session (SigV4, service "s3express", the token in x-amz-s3session-token or, presigned,
 // X-Amz-S3session-Token), the CreateSession answer, and a thread-safe per-bucket session cache
-// whose CreateSession call is supplied by the caller (s3::client sends it with curl).
+// whose CreateSession call is supplied by the caller (s3::client sends it with curl), in
+// s3express_sessions.hpp.
 // botocore 1.43 is the reference for hosts, canonical requests and headers.
 
-#include <atomic>      // std::atomic
 #include <chrono>      // std::chrono::seconds
-#include <functional>  // std::function
-#include <map>         // std::map
-#include <memory>      // std::shared_ptr
-#include <mutex>       // std::mutex
 #include <string>
 #include <string_view>
-#include <utility>     // std::pair
-#include <vector>
 
-#include "credential_formats.hpp"  // parse_sts_credentials: CreateSession answers in STS's <Credentials> shape
 #include "config.hpp"
 #include "credentials.hpp"
 #include "error.hpp"
@@ -97,72 +90,9 @@ URLMINT_DECL std::string presign(const sigv4::request& req, const credentials& s
 /// naming what is missing. https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html
 URLMINT_DECL credentials parse_create_session(std::string_view xml, std::string_view bucket);
 
-// ---------------------------------------------------------------------------------------------
-// The session cache.
-
-/// Session credentials per (bucket, access key id), shared between threads. A session is
-/// renewed `refresh_margin` before it expires: the first thread to see that calls CreateSession
-/// while the others keep signing with the still-valid session; once it has expired (or for
-/// the first request) callers wait for the one CreateSession in flight for that bucket.
-class session_cache {
- public:
-  /// Calls CreateSession for `bucket` with the caller's credentials at `now`.
-  using create_session_fn =
-      std::function<credentials(std::string_view bucket, const credentials& base, time_point now)>;
-
-  explicit session_cache(create_session_fn create, std::chrono::seconds refresh_margin = std::chrono::seconds(60))
-      : create_(std::move(create)), margin_(refresh_margin) {}
-
-  /// The session for `bucket` under `base` at `now`, from the cache or a new CreateSession.
-  std::shared_ptr<const credentials> get(std::string_view bucket, const credentials& base, time_point now) {
-    std::shared_ptr<entry> e;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      auto& slot = entries_[{std::string(bucket), base.access_key_id}];
-      if (!slot) slot = std::make_shared<entry>();
-      e = slot;
-    }
-    std::unique_lock<std::mutex> refresh(e->refresh_mutex, std::defer_lock);
-    {
-      std::lock_guard<std::mutex> lock(e->value_mutex);
-      if (e->session && now + margin_ < until(*e->session, e->fetched_at)) return e->session;
-      // Inside the margin and another thread is already renewing it: keep the valid one.
-      if (e->session && now < until(*e->session, e->fetched_at) && !refresh.try_lock()) return e->session;
-    }
-    if (!refresh.owns_lock()) refresh.lock();
-    {
-      std::lock_guard<std::mutex> lock(e->value_mutex);  // renewed while we waited?
-      if (e->session && now + margin_ < until(*e->session, e->fetched_at)) return e->session;
-    }
-    auto fresh = std::make_shared<const credentials>(create_(bucket, base, now));
-    std::lock_guard<std::mutex> lock(e->value_mutex);
-    e->session = fresh;
-    e->fetched_at = now;
-    ++created_;
-    return fresh;
-  }
-
-  /// How many CreateSession calls this cache has made.
-  std::size_t sessions_created() const noexcept { return created_.load(); }
-
- private:
-  struct entry {
-    std::mutex refresh_mutex;  // one CreateSession per bucket at a time
-    std::mutex value_mutex;    // guards session and fetched_at
-    std::shared_ptr<const credentials> session;
-    time_point fetched_at{};
-  };
-  // A session without <Expiration> is taken to last the documented five minutes.
-  static time_point until(const credentials& c, time_point fetched_at) {
-    return c.expiration ? *c.expiration : fetched_at + session_lifetime;
-  }
-
-  create_session_fn create_;
-  std::chrono::seconds margin_;
-  mutable std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, std::shared_ptr<entry>> entries_;
-  std::atomic<std::size_t> created_{0};
-};
+/// The per-bucket session cache (s3express_sessions.hpp): only code that keeps sessions needs
+/// its mutexes, map and std::function.
+class session_cache;
 
 }  // namespace s3express
 }  // namespace urlmint

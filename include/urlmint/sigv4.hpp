@@ -466,6 +466,38 @@ URLMINT_DECL bool has_header(const std::vector<header>& headers, std::string_vie
 URLMINT_DECL std::shared_ptr<const signing_key> key_for(const credentials& creds, std::string_view date,
                                                   const params& p, signing_key_cache* cache);
 
+// What SigV4 and SigV4a (sigv4a.hpp) sign differently; everything else is one body of code.
+struct signing_scheme {
+  std::string_view algorithm;   // "AWS4-HMAC-SHA256" or "AWS4-ECDSA-P256-SHA256"
+  std::string_view name;        // "sigv4" or "sigv4a", for error messages
+  bool region_in_scope = true;  // SigV4a's scope has no region...
+  bool region_set = false;      // ...it signs x-amz-region-set / X-Amz-Region-Set instead
+};
+
+// "DATE/SERVICE/aws4_request": SigV4a's scope.
+URLMINT_DECL std::string regionless_scope(std::string_view date, std::string_view service);
+
+// "ALGORITHM\nTIMESTAMP\nSCOPE\nhex(SHA256(canonical_request))".
+URLMINT_DECL std::string string_to_sign(std::string_view algorithm_, std::string_view timestamp, std::string_view scope,
+                                  std::string_view canonical_request_);
+
+// Every step up to the string to sign: validation, timestamp, scope, signed headers, query,
+// canonical request, string to sign, and (header mode) the headers to send but Authorization.
+URLMINT_DECL signing_steps steps_to_sign(const request& req, const credentials& creds, const params& p,
+                                   const signing_scheme& scheme);
+
+// Once s.signature is set: adds Authorization (header mode).
+URLMINT_DECL void add_authorization(signing_steps& s, const credentials& creds, const params& p,
+                              std::string_view algorithm_);
+
+// The header-signed request of finished header-mode steps.
+URLMINT_DECL signed_request signed_request_of(const request& req, signing_steps&& s);
+
+// The presigned URL of finished query-mode steps: the canonical query, the session token when
+// it is appended after signing, then X-Amz-Signature.
+URLMINT_DECL std::string presigned_url(const request& req, const credentials& creds, const params& p,
+                                 const signing_steps& s);
+
 }  // namespace detail
 
 /// Runs every signing step for `req` and returns the intermediates. Header mode adds

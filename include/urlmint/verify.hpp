@@ -10,7 +10,6 @@
 
 #include <chrono>       // std::chrono::seconds
 #include <cstdint>      // std::int64_t
-#include <functional>   // std::function
 #include <optional>     // std::optional
 #include <string>
 #include <string_view>
@@ -22,6 +21,7 @@
 #include "crypto.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
+#include "function_ref.hpp"
 #include "sigv4.hpp"
 #include "time.hpp"
 
@@ -60,8 +60,9 @@ enum class failure {
 URLMINT_DECL std::string_view to_string(failure f) noexcept;
 
 /// Finds the credentials of an access key id, or nullopt when the key is unknown. It may throw
-/// urlmint::error (e.g. errc::io); verify_presigned lets that propagate.
-using credentials_lookup = std::function<std::optional<credentials>(std::string_view access_key_id)>;
+/// urlmint::error (e.g. errc::io); verify_presigned lets that propagate. Pass a lambda or
+/// function: the lookup is only referred to, for the length of the call.
+using credentials_lookup = function_ref<std::optional<credentials>(std::string_view access_key_id)>;
 
 /// What the request that carries the URL looks like, and what the verifier expects.
 struct options {

@@ -4,6 +4,8 @@
 // Definitions for s3_endpoints.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
+#include <algorithm>  // std::min: only the definitions need it
+
 #include "../s3_endpoints.hpp"
 
 namespace urlmint {

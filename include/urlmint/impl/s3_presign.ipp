@@ -7,6 +7,7 @@
 #include <algorithm>  // only the definitions need it
 
 #include "../s3_presign.hpp"
+#include "../s3express_sessions.hpp"  // signer::session_for asks the cache
 
 namespace urlmint {
 namespace s3 {

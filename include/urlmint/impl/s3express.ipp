@@ -5,6 +5,7 @@
 // under URLMINT_SEPARATE_COMPILATION.
 
 #include "../s3express.hpp"
+#include "../credential_formats.hpp"  // parse_sts_credentials: CreateSession answers in STS's <Credentials> shape
 
 namespace urlmint {
 namespace s3express {

@@ -177,12 +177,7 @@ URLMINT_DECL std::string credential_scope(std::string_view date, std::string_vie
 
 URLMINT_DECL std::string string_to_sign(std::string_view timestamp, std::string_view scope,
                                   std::string_view canonical_request_) {
-  std::string out;
-  out.reserve(algorithm.size() + timestamp.size() + scope.size() + 67);
-  out.append(algorithm).append(1, '\n').append(timestamp).append(1, '\n').append(scope).append(1, '\n');
-  const auto digest = sha256_of(canonical_request_);
-  hex_encode_to(out, digest.data(), digest.size());
-  return out;
+  return detail::string_to_sign(algorithm, timestamp, scope, canonical_request_);
 }
 
 URLMINT_DECL std::string signature(const signing_key& key, std::string_view string_to_sign_) {
@@ -204,60 +199,110 @@ URLMINT_DECL std::shared_ptr<const signing_key> key_for(const credentials& creds
 }
 }  // namespace detail
 
-URLMINT_DECL signing_steps compute(const request& req, const credentials& creds, const params& p,
-                             signing_key_cache* cache) {
+namespace detail {
+
+URLMINT_DECL std::string regionless_scope(std::string_view date, std::string_view service) {
+  std::string out;
+  out.reserve(date.size() + service.size() + 14);
+  out.append(date).append(1, '/').append(service).append("/aws4_request");
+  return out;
+}
+
+URLMINT_DECL std::string string_to_sign(std::string_view algorithm_, std::string_view timestamp, std::string_view scope,
+                                  std::string_view canonical_request_) {
+  std::string out;
+  out.reserve(algorithm_.size() + timestamp.size() + scope.size() + 67);
+  out.append(algorithm_).append(1, '\n').append(timestamp).append(1, '\n').append(scope).append(1, '\n');
+  const auto digest = sha256_of(canonical_request_);
+  hex_encode_to(out, digest.data(), digest.size());
+  return out;
+}
+
+URLMINT_DECL signing_steps steps_to_sign(const request& req, const credentials& creds, const params& p,
+                                   const signing_scheme& scheme) {
   validate(creds);
   validate(p);
-  if (req.host.empty()) throw error(errc::invalid_argument, "sigv4: request host is empty");
-  if (req.method.empty()) throw error(errc::invalid_argument, "sigv4: request method is empty");
+  const std::string name(scheme.name);
+  if (req.host.empty()) throw error(errc::invalid_argument, name + ": request host is empty");
+  if (req.method.empty()) throw error(errc::invalid_argument, name + ": request method is empty");
+  for (const auto& h : req.headers) validate_header(h);
+  for (char ch : req.path)
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+      throw error(errc::invalid_argument, name + ": the request path has a control character; percent-encode it");
 
   signing_steps s;
   const amz_date when = format_amz_date(p.time);
   s.timestamp.assign(when.timestamp());
-  s.scope = credential_scope(when.date(), p.region, p.service);
+  s.scope = scheme.region_in_scope ? credential_scope(when.date(), p.region, p.service)
+                                   : regionless_scope(when.date(), p.service);
+  const bool in_query = p.location == signature_location::query;
   const bool token_signed = creds.is_temporary() && p.token_mode == session_token_mode::included;
 
-  for (const auto& h : req.headers) validate_header(h);
-  for (char ch : req.path)
-    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
-      throw error(errc::invalid_argument, "sigv4: the request path has a control character; percent-encode it");
   std::vector<header> to_sign = req.headers;
-  if (!detail::has_header(to_sign, "host")) to_sign.push_back({"host", req.host});
-  std::vector<query_param> query = req.query;
-
-  if (p.location == signature_location::headers) {
+  if (!has_header(to_sign, "host")) to_sign.push_back({"host", req.host});
+  if (!in_query) {
     to_sign.push_back({"x-amz-date", s.timestamp});
-    if (p.content_sha256 == content_sha256_header::include && !detail::has_header(to_sign, "x-amz-content-sha256"))
+    if (scheme.region_set) to_sign.push_back({"x-amz-region-set", p.region});
+    if (p.content_sha256 == content_sha256_header::include && !has_header(to_sign, "x-amz-content-sha256"))
       to_sign.push_back({"x-amz-content-sha256", req.payload_hash});
     if (token_signed) to_sign.push_back({"x-amz-security-token", std::string(creds.session_token.reveal())});
   }
   const canonical_headers_result ch = canonical_headers(to_sign);
   s.signed_headers = ch.signed_headers;
 
-  if (p.location == signature_location::query) {
-    query.push_back({"X-Amz-Algorithm", std::string(algorithm)});
+  std::vector<query_param> query = req.query;
+  if (in_query) {
+    query.push_back({"X-Amz-Algorithm", std::string(scheme.algorithm)});
     query.push_back({"X-Amz-Credential", creds.access_key_id + "/" + s.scope});
     query.push_back({"X-Amz-Date", s.timestamp});
     if (p.expires_in) query.push_back({"X-Amz-Expires", std::to_string(p.expires_in->count())});
     query.push_back({"X-Amz-SignedHeaders", s.signed_headers});
+    if (scheme.region_set) query.push_back({"X-Amz-Region-Set", p.region});
     if (token_signed) query.push_back({"X-Amz-Security-Token", std::string(creds.session_token.reveal())});
   }
   s.query = encode_query(query);
 
   s.canonical_request = canonical_request(req.method, canonical_uri(req.path, p.path), join_query(s.query),
                                           ch.canonical, ch.signed_headers, req.payload_hash);
-  s.string_to_sign = string_to_sign(s.timestamp, s.scope, s.canonical_request);
-  s.signature = signature(*detail::key_for(creds, when.date(), p, cache), s.string_to_sign);
+  s.string_to_sign = string_to_sign(scheme.algorithm, s.timestamp, s.scope, s.canonical_request);
 
-  if (p.location == signature_location::headers) {
-    for (const auto& h : to_sign)
-      if (lowercase(h.name) != "host") s.headers.push_back(h);
+  if (!in_query) {
+    for (auto& h : to_sign)
+      if (lowercase(h.name) != "host") s.headers.push_back(std::move(h));
     if (creds.is_temporary() && !token_signed)
       s.headers.push_back({"x-amz-security-token", std::string(creds.session_token.reveal())});
-    s.headers.push_back({"Authorization", std::string(algorithm) + " Credential=" + creds.access_key_id + "/" +
-                                              s.scope + ", SignedHeaders=" + s.signed_headers +
-                                              ", Signature=" + s.signature});
   }
+  return s;
+}
+
+URLMINT_DECL void add_authorization(signing_steps& s, const credentials& creds, const params& p,
+                              std::string_view algorithm_) {
+  if (p.location != signature_location::headers) return;
+  s.headers.push_back({"Authorization", std::string(algorithm_) + " Credential=" + creds.access_key_id + "/" +
+                                            s.scope + ", SignedHeaders=" + s.signed_headers +
+                                            ", Signature=" + s.signature});
+}
+
+URLMINT_DECL signed_request signed_request_of(const request& req, signing_steps&& s) {
+  return signed_request{req.method, build_url(req, join_query(s.query)), std::move(s.headers)};
+}
+
+URLMINT_DECL std::string presigned_url(const request& req, const credentials& creds, const params& p,
+                                 const signing_steps& s) {
+  std::string query = join_query(s.query);
+  if (creds.is_temporary() && p.token_mode == session_token_mode::appended_after_signing)
+    query.append("&X-Amz-Security-Token=").append(uri_encode(creds.session_token.reveal()));
+  query.append("&X-Amz-Signature=").append(s.signature);
+  return build_url(req, query);
+}
+
+}  // namespace detail
+
+URLMINT_DECL signing_steps compute(const request& req, const credentials& creds, const params& p,
+                             signing_key_cache* cache) {
+  signing_steps s = detail::steps_to_sign(req, creds, p, {algorithm, "sigv4"});
+  s.signature = signature(*detail::key_for(creds, std::string_view(s.timestamp).substr(0, 8), p, cache), s.string_to_sign);
+  detail::add_authorization(s, creds, p, algorithm);
   return s;
 }
 
@@ -272,19 +317,13 @@ URLMINT_DECL std::string build_url(const request& req, std::string_view encoded_
 URLMINT_DECL signed_request sign(const request& req, const credentials& creds, params p,
                            signing_key_cache* cache) {
   p.location = signature_location::headers;
-  signing_steps s = compute(req, creds, p, cache);
-  return signed_request{req.method, build_url(req, join_query(s.query)), std::move(s.headers)};
+  return detail::signed_request_of(req, compute(req, creds, p, cache));
 }
 
 URLMINT_DECL std::string presign(const request& req, const credentials& creds, params p,
                            signing_key_cache* cache) {
   p.location = signature_location::query;
-  signing_steps s = compute(req, creds, p, cache);
-  std::string query = join_query(s.query);
-  if (creds.is_temporary() && p.token_mode == session_token_mode::appended_after_signing)
-    query.append("&X-Amz-Security-Token=").append(uri_encode(creds.session_token.reveal()));
-  query.append("&X-Amz-Signature=").append(s.signature);
-  return build_url(req, query);
+  return detail::presigned_url(req, creds, p, compute(req, creds, p, cache));
 }
 }  // namespace sigv4
 }  // namespace urlmint

@@ -98,18 +98,12 @@ URLMINT_DECL key_cache& process_key_cache() {
 }
 
 URLMINT_DECL std::string credential_scope(std::string_view date, std::string_view service) {
-  std::string out;
-  out.reserve(date.size() + service.size() + 14);
-  out.append(date).append(1, '/').append(service).append("/aws4_request");
-  return out;
+  return sigv4::detail::regionless_scope(date, service);
 }
 
 URLMINT_DECL std::string string_to_sign(std::string_view timestamp, std::string_view scope,
                                   std::string_view canonical_request_) {
-  std::string out;
-  out.append(algorithm).append(1, '\n').append(timestamp).append(1, '\n').append(scope).append(1, '\n');
-  out.append(sha256_hex(canonical_request_));
-  return out;
+  return sigv4::detail::string_to_sign(algorithm, timestamp, scope, canonical_request_);
 }
 
 URLMINT_DECL std::string signature(const key_pair& key, std::string_view string_to_sign_) { return key.sign(string_to_sign_); }
@@ -123,78 +117,22 @@ URLMINT_DECL std::shared_ptr<const key_pair> key_for(const credentials& creds, k
 
 URLMINT_DECL sigv4::signing_steps compute(const sigv4::request& req, const credentials& creds, const params& p,
                                     key_cache* cache) {
-  validate(creds);
-  sigv4::validate(p);
-  if (req.host.empty()) throw error(errc::invalid_argument, "sigv4a: request host is empty");
-  if (req.method.empty()) throw error(errc::invalid_argument, "sigv4a: request method is empty");
-  const bool in_query = p.location == sigv4::signature_location::query;
-  const bool sign_token = creds.is_temporary() && p.token_mode == sigv4::session_token_mode::included;
-  const std::string token(creds.session_token.reveal());
-
-  sigv4::signing_steps s;
-  const amz_date when = format_amz_date(p.time);
-  s.timestamp.assign(when.timestamp());
-  s.scope = credential_scope(when.date(), p.service);
-
-  std::vector<sigv4::header> headers = req.headers;
-  if (!sigv4::detail::has_header(headers, "host")) headers.push_back({"host", req.host});
-  if (!in_query) {
-    headers.push_back({"x-amz-date", s.timestamp});
-    headers.push_back({"x-amz-region-set", p.region});
-    const bool add_sha = p.content_sha256 == sigv4::content_sha256_header::include;
-    if (add_sha && !sigv4::detail::has_header(headers, "x-amz-content-sha256"))
-      headers.push_back({"x-amz-content-sha256", req.payload_hash});
-    if (sign_token) headers.push_back({"x-amz-security-token", token});
-  }
-  const sigv4::canonical_headers_result canonical = sigv4::canonical_headers(headers);
-  s.signed_headers = canonical.signed_headers;
-
-  std::vector<sigv4::query_param> query = req.query;
-  if (in_query) {
-    const std::string expires = p.expires_in ? std::to_string(p.expires_in->count()) : std::string();
-    query.insert(query.end(), {{"X-Amz-Algorithm", std::string(algorithm)},
-                               {"X-Amz-Credential", creds.access_key_id + "/" + s.scope},
-                               {"X-Amz-Date", s.timestamp},
-                               {"X-Amz-SignedHeaders", s.signed_headers},
-                               {"X-Amz-Region-Set", p.region}});
-    if (p.expires_in) query.push_back({"X-Amz-Expires", expires});
-    if (sign_token) query.push_back({"X-Amz-Security-Token", token});
-  }
-  s.query = sigv4::encode_query(query);
-
-  s.canonical_request =
-      sigv4::canonical_request(req.method, sigv4::canonical_uri(req.path, p.path), sigv4::join_query(s.query),
-                               canonical.canonical, canonical.signed_headers, req.payload_hash);
-  s.string_to_sign = string_to_sign(s.timestamp, s.scope, s.canonical_request);
+  sigv4::signing_steps s = sigv4::detail::steps_to_sign(req, creds, p, {algorithm, "sigv4a", false, true});
   s.signature = signature(*detail::key_for(creds, cache), s.string_to_sign);
-
-  if (!in_query) {
-    for (auto& h : headers)
-      if (sigv4::lowercase(h.name) != "host") s.headers.push_back(std::move(h));
-    if (creds.is_temporary() && !sign_token) s.headers.push_back({"x-amz-security-token", token});
-    s.headers.push_back({"Authorization", std::string(algorithm) + " Credential=" + creds.access_key_id + "/" +
-                                              s.scope + ", SignedHeaders=" + s.signed_headers +
-                                              ", Signature=" + s.signature});
-  }
+  sigv4::detail::add_authorization(s, creds, p, algorithm);
   return s;
 }
 
 URLMINT_DECL sigv4::signed_request sign(const sigv4::request& req, const credentials& creds, params p,
                                   key_cache* cache) {
   p.location = sigv4::signature_location::headers;
-  sigv4::signing_steps s = compute(req, creds, p, cache);
-  return sigv4::signed_request{req.method, sigv4::build_url(req, sigv4::join_query(s.query)), std::move(s.headers)};
+  return sigv4::detail::signed_request_of(req, compute(req, creds, p, cache));
 }
 
 URLMINT_DECL std::string presign(const sigv4::request& req, const credentials& creds, params p,
                            key_cache* cache) {
   p.location = sigv4::signature_location::query;
-  const sigv4::signing_steps s = compute(req, creds, p, cache);
-  std::string query = sigv4::join_query(s.query);
-  if (creds.is_temporary() && p.token_mode == sigv4::session_token_mode::appended_after_signing)
-    query.append("&X-Amz-Security-Token=").append(uri_encode(creds.session_token.reveal()));
-  query.append("&X-Amz-Signature=").append(s.signature);
-  return sigv4::build_url(req, query);
+  return sigv4::detail::presigned_url(req, creds, p, compute(req, creds, p, cache));
 }
 }  // namespace sigv4a
 }  // namespace urlmint

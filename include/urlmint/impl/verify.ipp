@@ -135,7 +135,6 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
                                const options& opts) {
   if (opts.method.empty() || opts.service.empty())
     throw error(errc::invalid_argument, "verify: options.method and options.service must not be empty");
-  if (!lookup) throw error(errc::invalid_argument, "verify: the credentials lookup is empty; pass a function");
   result r;
   const std::optional<parsed_url> parsed = parse_url(url);
   if (!parsed)
