@@ -64,13 +64,13 @@ def _get(headers, name):
 
 
 def _read_exact(sock, n, rest):
-    data = rest
+    data = bytearray(rest)  # grows in place: bytes += would copy the whole body per recv
     while len(data) < n:
         chunk = sock.recv(min(1 << 20, n - len(data)))
         if not chunk:
             raise ConnectionError("peer closed mid-body")
         data += chunk
-    return data[:n], data[n:]
+    return bytes(data[:n]), bytes(data[n:])
 
 
 def _read_chunked(sock, rest):

@@ -58,6 +58,9 @@ inline std::string redact_url(std::string_view url) { return std::string(url.sub
 /// the request (403, 404, 301) answers before the body is sent; smaller ones go at once.
 inline constexpr std::uint64_t expect_continue_threshold = 1024 * 1024;
 
+/// Read and write size of object data (curl's receive and upload buffers), bytes.
+inline constexpr std::size_t transfer_buffer_size = 256 * 1024;
+
 /// Cap on a response body held in memory (errors, listings, credentials): 1 MiB. Object
 /// data streamed to a body_sink is not capped.
 inline constexpr std::size_t default_max_body = 1024 * 1024;
@@ -376,6 +379,11 @@ class client {
     set(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect names another region; s3_client reports it
     set(CURLOPT_PROTOCOLS_STR, "http,https");
     set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    // Object data moves in 256 KiB reads and writes instead of curl's 16 KiB / 64 KiB: a
+    // quarter or less of the system calls per GiB, for 0.5 MiB per transfer in flight.
+    if (sink != nullptr) set(CURLOPT_BUFFERSIZE, static_cast<long>(transfer_buffer_size));
+    if (source != nullptr && source->size >= transfer_buffer_size)
+      set(CURLOPT_UPLOAD_BUFFERSIZE, static_cast<long>(transfer_buffer_size));
     set(CURLOPT_HEADERFUNCTION, &client::on_header);
     set(CURLOPT_HEADERDATA, static_cast<void*>(&x));
     set(CURLOPT_WRITEFUNCTION, &client::on_write);

@@ -106,13 +106,24 @@ inline curl::response client::get_range(curl::client& http, std::string_view buc
   std::vector<sigv4::header> headers{{"Range", "bytes=" + std::to_string(first) + "-" + std::to_string(last)}};
   if (!if_match.empty()) headers.push_back({"If-Match", if_match});
   else if (opts_.checksum_mode) headers.push_back({"x-amz-checksum-mode", "ENABLED"});
+  // curl hands the body over in 16 KiB pieces: they are gathered into writes of 256 KiB.
+  std::string pending;
+  pending.reserve(curl::transfer_buffer_size);
   for (int attempt = 1;; ++attempt) {
     std::uint64_t delivered = 0;
+    std::uint64_t written = 0;
+    pending.clear();
+    const auto flush = [&] {
+      file.write_at(pending.data(), pending.size(), first + written);
+      written += pending.size();
+      pending.clear();
+    };
     bool whole = false;  // the server ignored Range (200): the body is the whole object
     const curl::body_sink sink = [&](const char* data, std::size_t n) {
       if (!whole && delivered + n > last - first + 1)
         throw error(errc::integrity, "s3: " + op + ": the server sent more bytes than the range asked for");
-      file.write_at(data, n, first + delivered);
+      pending.append(data, n);
+      if (pending.size() >= curl::transfer_buffer_size) flush();
       if (verifier != nullptr) verifier->update(data, n);
       delivered += n;
       if (moved) moved(n);
@@ -130,6 +141,7 @@ inline curl::response client::get_range(curl::client& http, std::string_view buc
     curl::response resp;
     try {
       resp = http.receive(req, sink, nullptr, on_head);
+      if (!pending.empty()) flush();
     } catch (const error& e) {
       undo();
       if (!is_retryable(e.code()) || !may_retry) throw;
