@@ -387,8 +387,11 @@ def download_tests(bucket, proxy):
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         fresh_old()
         proxy.configure("stall", methods={"GET"}, after=50000, stall_seconds=30)
+        # Under nohup (SIGHUP ignored, inherited) the CLI rightly keeps SIGHUP ignored: give the
+        # child the default disposition so the check means the same wherever the suite runs.
         p = subprocess.Popen([URLMINT, "s3", "cp", src, out, "--addressing-style", "path"], env=env(proxy.url),
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and len(files_in(d)) < 3:
             time.sleep(0.05)

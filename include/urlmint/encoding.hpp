@@ -48,6 +48,13 @@ void hex_encode_to(Output& out, const void* data, std::size_t size) {
   }
 }
 
+/// Where the next `c` at or after `pos` is in `text`, or text.size() when there is none: the
+/// end of a field in "a.b.c"-style splitting.
+constexpr std::size_t find_or_end(std::string_view text, char c, std::size_t pos) noexcept {
+  const std::size_t at = text.find(c, pos);
+  return at == std::string_view::npos ? text.size() : at;
+}
+
 /// Lowercase hex of `size` bytes, as SigV4 prints hashes and signatures.
 URLMINT_DECL std::string hex_encode(const void* data, std::size_t size);
 

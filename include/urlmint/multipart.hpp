@@ -17,7 +17,7 @@
 #include <utility>    // std::move
 #include <vector>
 
-#include "checksums.hpp"
+#include "checksum_algorithm.hpp"
 #include "config.hpp"
 #include "credentials.hpp"
 #include "crypto.hpp"
@@ -121,7 +121,7 @@ URLMINT_DECL std::string parse_upload_id(std::string_view xml);
 /// out-of-range part number, or an empty ETag.
 /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
 /// With `checksum`, each part also lists the checksum it was uploaded with (<ChecksumCRC32>, ...).
-URLMINT_DECL std::string complete_body(std::vector<completed_part> parts,
+URLMINT_DECL std::string complete_body(const std::vector<completed_part>& parts,
                                  std::optional<checksums::algorithm> checksum = std::nullopt);
 
 /// Whether a 200 answer to CompleteMultipartUpload really is an error: S3 may send the 200

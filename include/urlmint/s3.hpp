@@ -17,7 +17,7 @@
 #include <utility>   // std::swap
 #include <vector>
 
-#include "checksums.hpp"
+#include "checksum_algorithm.hpp"
 #include "config.hpp"
 #include "credentials.hpp"
 #include "encoding.hpp"

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "function_ref.hpp"
 #include "s3.hpp"
 
 namespace urlmint {
@@ -115,65 +116,14 @@ class presign_target {
   /// The longest URL append_to() may write for `key`.
   URLMINT_DECL std::size_t max_size(std::string_view key) const noexcept;
 
+  /// Puts the signing key's pad states for a "YYYYMMDD" date into its second argument.
+  using pads_source = function_ref<void(std::string_view date, urlmint::detail::hmac_sha256_pads& pads)>;
+
   /// Writes the presigned URL of `key` at `now` to `dst` (room: max_size(key)) and returns
   /// its size, or sets `ec` and returns 0 for a key S3 refuses. `pads_for(date, pads)` puts
   /// the signing key's pad states for "YYYYMMDD" into `pads`; it is asked once a day.
-  template <class PadsFor>
-  std::size_t write(char* dst, std::string_view key, time_point now, PadsFor&& pads_for, std::error_code& ec) {
-    if (key.empty() || key.size() > max_key_bytes || now == sigv4::unset_time) {
-      ec = make_error_code(errc::invalid_argument);
-      return 0;
-    }
-    const std::int64_t second = to_unix_seconds(now);
-    if (second != second_) set_time(second);
-
-    raw_sink w{dst};
-    w.append(head_);
-    unsigned char high = 0;
-    for (char c : key) high |= static_cast<unsigned char>(c);
-    if ((high & 0x80) != 0 && !is_valid_utf8(key)) {
-      ec = make_error_code(errc::invalid_argument);
-      return 0;
-    }
-    uri_encode_to(w, key, slash_encoding::keep);
-    char* const separator = w.p;
-    *w.p++ = '\n';  // '?' once the canonical request is hashed: path "\n" query is one update
-    w.append(query_at_, token_at_);
-    w.append(token_);
-    w.append(query_at_ + token_at_, query_text_size_ - token_at_);
-    const char* const query_end = w.p;
-
-    sha256_digest digest;
-    {
-      urlmint::detail::sha256_ctx canonical;
-      canonical.update(method_nl_.data(), method_nl_.size());
-      canonical.update(dst + path_at_, static_cast<std::size_t>(query_end - (dst + path_at_)));
-      canonical.update(tail_.data(), tail_.size());
-      canonical.final(digest.data());
-    }
-    *separator = '?';
-    urlmint::detail::hex_digest_to(sts_ + sts_size_ - 64, digest);
-
-    if (pads_date_ != date_word_) {
-      pads_for(std::string_view(date_, 8), pads_);
-      pads_date_ = date_word_;
-    }
-    {
-      // Copies of the pad states, finished here: what is left in them is the digest.
-      urlmint::detail::sha256_ctx inner;
-      urlmint::detail::resume_pad_state(inner, pads_.inner);
-      inner.update(sts_, sts_size_);
-      inner.final(digest.data());
-      urlmint::detail::sha256_ctx outer;
-      urlmint::detail::resume_pad_state(outer, pads_.outer);
-      outer.update(digest.data(), digest.size());
-      outer.final(digest.data());
-    }
-    w.append("&X-Amz-Signature=", 17);
-    urlmint::detail::hex_digest_to(w.p, digest);
-    if (!keep_pads_) forget_pads();
-    return static_cast<std::size_t>(w.p + 64 - dst);
-  }
+  URLMINT_DECL std::size_t write(char* dst, std::string_view key, time_point now, pads_source pads_for,
+                                 std::error_code& ec);
 
   /// Whether the day's pad states stay in this object between URLs (a presigner, owned by its
   /// caller) or are wiped after each URL (the per-thread cache behind signer::presign, which
@@ -185,8 +135,7 @@ class presign_target {
   }
 
   /// Appends the URL of `key` to `out`; leaves `out` unchanged and sets `ec` on failure.
-  template <class PadsFor>
-  void append_to(std::string& out, std::string_view key, time_point now, PadsFor&& pads_for, std::error_code& ec) {
+  void append_to(std::string& out, std::string_view key, time_point now, pads_source pads_for, std::error_code& ec) {
     const std::size_t start = out.size();
     out.resize(start + max_size(key));
     const std::size_t n = write(&out[start], key, now, pads_for, ec);
@@ -281,11 +230,12 @@ class signer {
   /// cache set with use_sessions()). Throws errc::invalid_argument for a directory bucket when
   /// there is no session cache.
   URLMINT_DECL std::shared_ptr<const credentials> credentials_for(std::string_view bucket, time_point now) const;
-  /// Gives the signer the S3 Express session cache (<urlmint/s3express_sessions.hpp>) that
-  /// credentials_for() uses. Call it before the signer is shared between threads.
-  void use_sessions(std::shared_ptr<s3express::session_cache> sessions) { sessions_ = std::move(sessions); }
-  /// The S3 Express session cache, if any.
-  const std::shared_ptr<s3express::session_cache>& sessions() const noexcept { return sessions_; }
+  /// Gives the signer where credentials_for() gets S3 Express sessions: an
+  /// s3express::session_cache (<urlmint/s3express_sessions.hpp>) or a source of your own.
+  /// Call it before the signer is shared between threads.
+  void use_sessions(std::shared_ptr<s3express::session_source> sessions) { sessions_ = std::move(sessions); }
+  /// The S3 Express session source, if any.
+  const std::shared_ptr<s3express::session_source>& sessions() const noexcept { return sessions_; }
 
   /// A presigned URL (the same bytes as s3::presign), with this signer's key for the day
   /// (one heap allocation, the returned string, for options that fit in 2 KiB). For many
@@ -374,7 +324,7 @@ class signer {
   mutable std::vector<retired_state> retired_;
   mutable std::uint64_t generations_ = 0;
   mutable sigv4::signing_key_cache cache_;
-  std::shared_ptr<s3express::session_cache> sessions_;
+  std::shared_ptr<s3express::session_source> sessions_;
   std::uint64_t id_;  // unique per signer, for the per-thread one-shot cache
 };
 

@@ -5,12 +5,13 @@
 // with short-lived session credentials from CreateSession. Sans-IO like s3.hpp, which calls
 // this header for directory buckets: the names and hosts, how a request is signed with a
 // session (SigV4, service "s3express", the token in x-amz-s3session-token or, presigned,
-// X-Amz-S3session-Token), the CreateSession answer, and a thread-safe per-bucket session cache
-// whose CreateSession call is supplied by the caller (s3::client sends it with curl), in
+// X-Amz-S3session-Token); the CreateSession answer and a thread-safe per-bucket session cache
+// whose CreateSession call is supplied by the caller (s3::client sends it with curl) are in
 // s3express_sessions.hpp.
 // botocore 1.43 is the reference for hosts, canonical requests and headers.
 
 #include <chrono>      // std::chrono::seconds
+#include <memory>      // std::shared_ptr
 #include <string>
 #include <string_view>
 
@@ -85,14 +86,15 @@ URLMINT_DECL sigv4::signed_request sign(const sigv4::request& req, const credent
 URLMINT_DECL std::string presign(const sigv4::request& req, const credentials& session, sigv4::params p,
                            sigv4::signing_key_cache* cache = nullptr);
 
-/// The session credentials of a CreateSession answer (<CreateSessionResult><Credentials> with
-/// AccessKeyId, SecretAccessKey, SessionToken, Expiration). Throws errc::invalid_credentials
-/// naming what is missing. https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html
-URLMINT_DECL credentials parse_create_session(std::string_view xml, std::string_view bucket);
 
-/// The per-bucket session cache (s3express_sessions.hpp): only code that keeps sessions needs
-/// its mutexes, map and std::function.
-class session_cache;
+/// Where a signer gets a directory bucket's session credentials (s3::signer::use_sessions).
+/// session_cache (s3express_sessions.hpp) is urlmint's: it calls CreateSession and renews.
+class session_source {
+ public:
+  virtual ~session_source() = default;
+  /// The session for `bucket` under the caller's credentials `base` at `now`.
+  virtual std::shared_ptr<const credentials> get(std::string_view bucket, const credentials& base, time_point now) = 0;
+};
 
 }  // namespace s3express
 }  // namespace urlmint

@@ -1,9 +1,10 @@
 #ifndef URLMINT_S3EXPRESS_SESSIONS_HPP
 #define URLMINT_S3EXPRESS_SESSIONS_HPP
 
-// S3 Express One Zone sessions: a thread-safe cache of CreateSession credentials per directory
-// bucket. Apart from s3express.hpp because only code that keeps sessions (s3::client, a
-// signer given use_sessions()) needs its locks, map and std::function; signing-only TUs do not.
+// S3 Express One Zone sessions: the CreateSession answer, and a thread-safe cache of session
+// credentials per directory bucket. Apart from s3express.hpp because only code that keeps
+// sessions (s3::client, or whoever gives a signer use_sessions()) needs the credential-file
+// parser, locks, map and std::function; signing-only TUs do not.
 
 #include <atomic>      // std::atomic
 #include <chrono>      // std::chrono::seconds
@@ -15,12 +16,18 @@
 #include <string_view>
 #include <utility>     // std::pair
 
+#include "config.hpp"
 #include "credentials.hpp"
 #include "s3express.hpp"
 #include "time.hpp"
 
 namespace urlmint {
 namespace s3express {
+
+/// The session credentials of a CreateSession answer (<CreateSessionResult><Credentials> with
+/// AccessKeyId, SecretAccessKey, SessionToken, Expiration). Throws errc::invalid_credentials
+/// naming what is missing. https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html
+URLMINT_DECL credentials parse_create_session(std::string_view xml, std::string_view bucket);
 
 // ---------------------------------------------------------------------------------------------
 // The session cache.
@@ -29,7 +36,7 @@ namespace s3express {
 /// renewed `refresh_margin` before it expires: the first thread to see that calls CreateSession
 /// while the others keep signing with the still-valid session; once it has expired (or for
 /// the first request) callers wait for the one CreateSession in flight for that bucket.
-class session_cache {
+class session_cache final : public session_source {
  public:
   /// Calls CreateSession for `bucket` with the caller's credentials at `now`.
   using create_session_fn =
@@ -39,7 +46,7 @@ class session_cache {
       : create_(std::move(create)), margin_(refresh_margin) {}
 
   /// The session for `bucket` under `base` at `now`, from the cache or a new CreateSession.
-  std::shared_ptr<const credentials> get(std::string_view bucket, const credentials& base, time_point now) {
+  std::shared_ptr<const credentials> get(std::string_view bucket, const credentials& base, time_point now) override {
     std::shared_ptr<entry> e;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -91,5 +98,9 @@ class session_cache {
 
 }  // namespace s3express
 }  // namespace urlmint
+
+#if defined(URLMINT_HEADER_ONLY)
+#include "impl/s3express_sessions.ipp"
+#endif
 
 #endif  // URLMINT_S3EXPRESS_SESSIONS_HPP

@@ -253,19 +253,6 @@ inline constexpr fold_constants<std::uint64_t> crc64nvme_fold = make_fold_consta
 namespace urlmint {
 namespace checksums {
 
-URLMINT_DECL const algorithm_info& info(algorithm a) noexcept { return all_algorithms[static_cast<int>(a) - 1]; }
-
-URLMINT_DECL std::optional<algorithm> parse_algorithm(std::string_view name) noexcept {
-  for (const auto& i : all_algorithms)
-    if (ascii_iequals(name, i.name)) return i.id;
-  return std::nullopt;
-}
-
-URLMINT_DECL algorithm algorithm_from_name(std::string_view name) {
-  if (auto a = parse_algorithm(name)) return *a;
-  throw error(errc::invalid_argument, "checksums: unknown checksum algorithm \"" + std::string(name) +
-                                          "\"; use CRC32, CRC32C, CRC64NVME, SHA1 or SHA256");
-}
 namespace detail {
 
 URLMINT_DECL std::uint64_t load_le64(const unsigned char* p) noexcept {

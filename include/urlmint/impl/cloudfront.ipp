@@ -7,7 +7,6 @@
 #include <openssl/pem.h>         // PEM_read_bio_PrivateKey_ex
 #include <openssl/objects.h>     // OBJ_nid2sn
 #include <openssl/core_names.h>  // OSSL_PKEY_PARAM_GROUP_NAME
-#include <algorithm>  // std::min
 #include <cerrno>     // errno
 #include <cstdio>     // std::FILE, std::fopen
 #include "../cloudfront.hpp"
@@ -178,7 +177,7 @@ URLMINT_DECL std::string normalize_source_ip(std::string_view text) {
   int parts = 0;
   std::size_t pos = 0;
   while (pos <= address.size()) {
-    const auto dot = std::min(address.find('.', pos), address.size());
+    const auto dot = find_or_end(address, '.', pos);
     const std::string_view part = address.substr(pos, dot - pos);
     if (part.empty() || part.size() > 3) throw bad("is not an IPv4 address like 192.0.2.7 or a CIDR like 192.0.2.0/24");
     int v = 0;

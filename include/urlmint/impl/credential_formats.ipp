@@ -258,7 +258,7 @@ URLMINT_DECL ini_document parse_ini(std::string_view text, std::string_view path
   std::size_t line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
-    const std::size_t nl = std::min(text.find('\n', pos), text.size());
+    const std::size_t nl = find_or_end(text, '\n', pos);
     const std::string_view raw = text.substr(pos, nl - pos);
     pos = nl + 1;
     ++line_no;

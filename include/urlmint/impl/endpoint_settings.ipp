@@ -34,7 +34,7 @@ URLMINT_DECL std::optional<std::string> nested_setting(std::string_view block, s
   std::optional<std::string> found;
   std::size_t pos = 0;
   while (pos <= block.size()) {
-    const std::size_t nl = std::min(block.find('\n', pos), block.size());
+    const std::size_t nl = find_or_end(block, '\n', pos);
     std::string_view line = block.substr(pos, nl - pos);
     pos = nl + 1;
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);

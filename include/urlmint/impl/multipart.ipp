@@ -4,7 +4,6 @@
 // Definitions for multipart.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
-#include <algorithm>  // std::max
 #include "../multipart.hpp"
 
 namespace urlmint {
@@ -24,12 +23,12 @@ URLMINT_DECL std::vector<part_range> plan_parts(std::uint64_t total_size, std::u
     throw error(errc::invalid_argument, "multipart: " + std::to_string(total_size) +
                                             " bytes is larger than S3's 5 TiB object limit");
   const std::uint64_t needed = (total_size + max_parts - 1) / max_parts;
-  part_size = std::max(part_size, needed);
+  if (needed > part_size) part_size = needed;
   std::vector<part_range> parts;
   std::uint64_t offset = 0;
   int number = 1;
   do {
-    const std::uint64_t size = std::min(part_size, total_size - offset);
+    const std::uint64_t size = total_size - offset < part_size ? total_size - offset : part_size;
     parts.push_back({number++, offset, size});
     offset += size;
   } while (offset < total_size);
@@ -131,30 +130,36 @@ URLMINT_DECL std::string parse_upload_id(std::string_view xml) {
   return *id;
 }
 
-URLMINT_DECL std::string complete_body(std::vector<completed_part> parts,
+URLMINT_DECL std::string complete_body(const std::vector<completed_part>& parts,
                                  std::optional<checksums::algorithm> checksum) {
   if (parts.empty())
     throw error(errc::invalid_argument, "multipart: no parts to complete; upload at least one part first");
-  std::sort(parts.begin(), parts.end(),
-            [](const completed_part& a, const completed_part& b) { return a.part_number < b.part_number; });
-  std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    validate_part_number(parts[i].part_number);
-    if (i > 0 && parts[i].part_number == parts[i - 1].part_number)
+  // Part numbers are 1..10,000: placing each at its number orders them (and finds a repeat)
+  // without a sort.
+  std::vector<const completed_part*> by_number(static_cast<std::size_t>(max_parts) + 1, nullptr);
+  for (const completed_part& part : parts) {
+    validate_part_number(part.part_number);
+    const completed_part*& slot = by_number[static_cast<std::size_t>(part.part_number)];
+    if (slot != nullptr)
       throw error(errc::invalid_argument,
-                  "multipart: part " + std::to_string(parts[i].part_number) + " is listed twice; list each part once");
-    if (parts[i].etag.empty())
-      throw error(errc::invalid_argument, "multipart: part " + std::to_string(parts[i].part_number) +
+                  "multipart: part " + std::to_string(part.part_number) + " is listed twice; list each part once");
+    slot = &part;
+  }
+  std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+  for (const completed_part* part : by_number) {
+    if (part == nullptr) continue;
+    if (part->etag.empty())
+      throw error(errc::invalid_argument, "multipart: part " + std::to_string(part->part_number) +
                                               " has no ETag; use the ETag header UploadPart returned");
-    xml += "<Part><PartNumber>" + std::to_string(parts[i].part_number) + "</PartNumber><ETag>" +
-           xml_escape(parts[i].etag) + "</ETag>";
+    xml += "<Part><PartNumber>" + std::to_string(part->part_number) + "</PartNumber><ETag>" +
+           xml_escape(part->etag) + "</ETag>";
     if (checksum) {
-      if (parts[i].checksum.empty())
-        throw error(errc::invalid_argument, "multipart: part " + std::to_string(parts[i].part_number) + " has no " +
+      if (part->checksum.empty())
+        throw error(errc::invalid_argument, "multipart: part " + std::to_string(part->part_number) + " has no " +
                                                 std::string(checksums::info(*checksum).name) +
                                                 " checksum; every part of the upload needs one");
       const std::string element(checksums::info(*checksum).xml_element);
-      xml += "<" + element + ">" + xml_escape(parts[i].checksum) + "</" + element + ">";
+      xml += "<" + element + ">" + xml_escape(part->checksum) + "</" + element + ">";
     }
     xml += "</Part>";
   }

@@ -4,7 +4,6 @@
 // Definitions for post.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
-#include <algorithm>  // std::max, std::min
 #include "../post.hpp"
 
 namespace urlmint {
@@ -147,8 +146,8 @@ URLMINT_DECL void check_conditions(const std::vector<condition>& conditions) {
         throw error(errc::invalid_argument, "post: conditions contradict: " + detail::describe(*allowed) + " and " +
                                                 detail::describe(c) + " do not overlap; keep one range");
       if (!allowed) allowed = c;
-      allowed->min_bytes = std::max(allowed->min_bytes, c.min_bytes);
-      allowed->max_bytes = std::min(allowed->max_bytes, c.max_bytes);
+      if (c.min_bytes > allowed->min_bytes) allowed->min_bytes = c.min_bytes;
+      if (c.max_bytes < allowed->max_bytes) allowed->max_bytes = c.max_bytes;
       continue;
     }
     detail::check_field_name(c.field, "condition");

@@ -4,8 +4,6 @@
 // Definitions for s3_endpoints.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
-#include <algorithm>  // std::min: only the definitions need it
-
 #include "../s3_endpoints.hpp"
 
 namespace urlmint {
@@ -82,7 +80,7 @@ URLMINT_DECL bool is_ip_address(std::string_view host) {
   int parts = 0;
   std::size_t pos = 0;
   while (pos <= host.size()) {
-    const auto dot = std::min(host.find('.', pos), host.size());
+    const auto dot = find_or_end(host, '.', pos);
     const auto part = host.substr(pos, dot - pos);
     if (part.empty() || part.size() > 3) return false;
     for (char c : part)

@@ -33,7 +33,7 @@ URLMINT_DECL bool valid_host_name(std::string_view name) noexcept {
   if (name.empty() || name.size() > 253) return false;
   std::size_t start = 0;
   while (start <= name.size()) {
-    const auto dot = std::min(name.find('.', start), name.size());
+    const auto dot = find_or_end(name, '.', start);
     const std::string_view label = name.substr(start, dot - start);
     if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
     for (char c : label)

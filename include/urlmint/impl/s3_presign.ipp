@@ -4,10 +4,8 @@
 // Definitions for s3_presign.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
-#include <algorithm>  // only the definitions need it
 
 #include "../s3_presign.hpp"
-#include "../s3express_sessions.hpp"  // signer::session_for asks the cache
 
 namespace urlmint {
 namespace s3 {
@@ -88,6 +86,63 @@ URLMINT_DECL bool route_bucket(const presign_plan& plan, std::string_view bucket
   const presign_inputs in = make_presign_inputs(cfg, bucket, key, opts, now);
   (void)sigv4::compute(in.request, creds, in.params);  // every check, in the general steps' order
   throw error(errc::invalid_argument, "s3: cannot presign s3://" + std::string(bucket) + "/" + std::string(key));
+}
+
+URLMINT_DECL std::size_t presign_target::write(char* dst, std::string_view key, time_point now, pads_source pads_for,
+                                             std::error_code& ec) {
+  if (key.empty() || key.size() > max_key_bytes || now == sigv4::unset_time) {
+    ec = make_error_code(errc::invalid_argument);
+    return 0;
+  }
+  const std::int64_t second = to_unix_seconds(now);
+  if (second != second_) set_time(second);
+
+  raw_sink w{dst};
+  w.append(head_);
+  unsigned char high = 0;
+  for (char c : key) high |= static_cast<unsigned char>(c);
+  if ((high & 0x80) != 0 && !is_valid_utf8(key)) {
+    ec = make_error_code(errc::invalid_argument);
+    return 0;
+  }
+  uri_encode_to(w, key, slash_encoding::keep);
+  char* const separator = w.p;
+  *w.p++ = '\n';  // '?' once the canonical request is hashed: path "\n" query is one update
+  w.append(query_at_, token_at_);
+  w.append(token_);
+  w.append(query_at_ + token_at_, query_text_size_ - token_at_);
+  const char* const query_end = w.p;
+
+  sha256_digest digest;
+  {
+    urlmint::detail::sha256_ctx canonical;
+    canonical.update(method_nl_.data(), method_nl_.size());
+    canonical.update(dst + path_at_, static_cast<std::size_t>(query_end - (dst + path_at_)));
+    canonical.update(tail_.data(), tail_.size());
+    canonical.final(digest.data());
+  }
+  *separator = '?';
+  urlmint::detail::hex_digest_to(sts_ + sts_size_ - 64, digest);
+
+  if (pads_date_ != date_word_) {
+    pads_for(std::string_view(date_, 8), pads_);
+    pads_date_ = date_word_;
+  }
+  {
+    // Copies of the pad states, finished here: what is left in them is the digest.
+    urlmint::detail::sha256_ctx inner;
+    urlmint::detail::resume_pad_state(inner, pads_.inner);
+    inner.update(sts_, sts_size_);
+    inner.final(digest.data());
+    urlmint::detail::sha256_ctx outer;
+    urlmint::detail::resume_pad_state(outer, pads_.outer);
+    outer.update(digest.data(), digest.size());
+    outer.final(digest.data());
+  }
+  w.append("&X-Amz-Signature=", 17);
+  urlmint::detail::hex_digest_to(w.p, digest);
+  if (!keep_pads_) forget_pads();
+  return static_cast<std::size_t>(w.p + 64 - dst);
 }
 
 URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region, std::string_view date,
@@ -256,7 +311,11 @@ URLMINT_DECL auto presign_target::prepare(const presign_plan& plan, std::string_
     // X-Amz-Expires's digits.
     char* const expires_at = w.p;
     for (auto v = expires; v > 0; v /= 10) *w.p++ = static_cast<char>('0' + v % 10);
-    std::reverse(expires_at, w.p);
+    for (char *lo = expires_at, *hi = w.p - 1; lo < hi; ++lo, --hi) {
+      const char digit = *lo;
+      *lo = *hi;
+      *hi = digit;
+    }
     const std::string_view expires_text(expires_at, static_cast<std::size_t>(w.p - expires_at));
     // X-Amz-SignedHeaders's value, encoded (";" becomes %3B).
     const char* const signed_enc_at = w.p;

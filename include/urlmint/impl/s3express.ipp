@@ -5,7 +5,6 @@
 // under URLMINT_SEPARATE_COMPILATION.
 
 #include "../s3express.hpp"
-#include "../credential_formats.hpp"  // parse_sts_credentials: CreateSession answers in STS's <Credentials> shape
 
 namespace urlmint {
 namespace s3express {
@@ -89,9 +88,6 @@ URLMINT_DECL std::string presign(const sigv4::request& req, const credentials& s
   return sigv4::presign(s.request, s.creds, s.params, cache);
 }
 
-URLMINT_DECL credentials parse_create_session(std::string_view xml, std::string_view bucket) {
-  return providers::parse_sts_credentials(xml, "CreateSession on s3://" + std::string(bucket));
-}
 }  // namespace s3express
 }  // namespace urlmint
 

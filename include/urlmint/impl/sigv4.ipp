@@ -4,7 +4,6 @@
 // Definitions for sigv4.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
-#include <algorithm>  // only the definitions need it
 
 #include "../sigv4.hpp"
 
@@ -62,7 +61,7 @@ URLMINT_DECL std::string normalize_path(std::string_view path) {
   std::vector<std::string_view> segments;
   std::size_t pos = 0;
   while (pos <= path.size()) {
-    const std::size_t next = std::min(path.find('/', pos), path.size());
+    const std::size_t next = find_or_end(path, '/', pos);
     const std::string_view seg = path.substr(pos, next - pos);
     if (seg == "..") {
       if (!segments.empty()) segments.pop_back();
@@ -99,9 +98,16 @@ URLMINT_DECL std::vector<encoded_param> encode_query(const std::vector<query_par
   std::vector<encoded_param> encoded;
   encoded.reserve(query.size());
   for (const auto& q : query) encoded.push_back({uri_encode(q.name), uri_encode(q.value)});
-  std::sort(encoded.begin(), encoded.end(), [](const encoded_param& a, const encoded_param& b) {
-    return a.name != b.name ? a.name < b.name : a.value < b.value;
-  });
+  // Insertion sort, stable: a signed request has a handful of parameters, and std::sort's
+  // introsort and heap templates would be compiled again in every header-only TU.
+  for (std::size_t i = 1; i < encoded.size(); ++i) {
+    encoded_param item = std::move(encoded[i]);
+    std::size_t j = i;
+    for (; j > 0 && (item.name != encoded[j - 1].name ? item.name < encoded[j - 1].name : item.value < encoded[j - 1].value);
+         --j)
+      encoded[j] = std::move(encoded[j - 1]);
+    encoded[j] = std::move(item);
+  }
   return encoded;
 }
 

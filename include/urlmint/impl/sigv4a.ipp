@@ -7,7 +7,6 @@
 #include <openssl/bn.h>           // BIGNUM, BN_CTX
 #include <openssl/core_names.h>   // OSSL_PKEY_PARAM_*
 #include <openssl/obj_mac.h>      // NID_X9_62_prime256v1
-#include <algorithm>    // std::copy
 #include "../sigv4a.hpp"
 
 namespace urlmint {

@@ -4,7 +4,6 @@
 // Definitions for verify.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
-#include <algorithm>    // std::min
 #include "../verify.hpp"
 
 namespace urlmint {
@@ -118,7 +117,7 @@ URLMINT_DECL std::optional<parsed_url> parse_url(std::string_view url) {
   // A query parameter without "=" has an empty value, as S3 reads "?lifecycle".
   std::size_t pos = 0;
   while (pos < query.size()) {
-    const std::size_t amp = std::min(query.find('&', pos), query.size());
+    const std::size_t amp = find_or_end(query, '&', pos);
     const std::string_view item = query.substr(pos, amp - pos);
     pos = amp + 1;
     if (item.empty()) continue;
@@ -178,7 +177,7 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
     const std::string_view credential = *found[p_credential];
     std::size_t pos = 0;
     while (pos <= credential.size() && scope_parts.size() < 6) {
-      const std::size_t next = std::min(credential.find('/', pos), credential.size());
+      const std::size_t next = find_or_end(credential, '/', pos);
       scope_parts.push_back(credential.substr(pos, next - pos));
       pos = next + 1;
     }
@@ -228,7 +227,7 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
   const std::int64_t now_s = to_unix_seconds(now);
   // X-Amz-Date may be days before time_point's end (2262): keep the sum representable.
   constexpr std::int64_t max_s = std::chrono::duration_cast<std::chrono::seconds>(clock::duration::max()).count();
-  r.expires_at = from_unix_seconds(std::min(signed_s + *expires, max_s));
+  r.expires_at = from_unix_seconds(signed_s + *expires < max_s ? signed_s + *expires : max_s);
   if (signed_s - now_s > opts.max_skew.count())
     return detail::fail(std::move(r), failure::not_yet_valid,
                         "X-Amz-Date " + std::string(timestamp) + " is " + std::to_string(signed_s - now_s) +
@@ -246,7 +245,7 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
   {
     std::size_t pos = 0;
     while (pos <= signed_list.size()) {
-      const std::size_t next = std::min(signed_list.find(';', pos), signed_list.size());
+      const std::size_t next = find_or_end(signed_list, ';', pos);
       const std::string_view name = std::string_view(signed_list).substr(pos, next - pos);
       pos = next + 1;
       if (name.empty() || sigv4::lowercase(name) != name)
