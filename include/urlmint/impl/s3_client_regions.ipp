@@ -10,14 +10,6 @@
 namespace urlmint {
 namespace s3 {
 
-inline std::optional<std::string> redirect_region(const error_details& d, std::string_view signed_region) {
-  if (d.region.empty() || d.region == signed_region) return std::nullopt;
-  const bool redirect = d.status == 301 || d.status == 307 || d.code == "PermanentRedirect" ||
-                        d.code == "TemporaryRedirect" || d.code == "AuthorizationHeaderMalformed";
-  if (!redirect) return std::nullopt;
-  return d.region;
-}
-
 inline config client::config_for(std::string_view bucket) const {
   config c = configuration();
   std::lock_guard<std::mutex> lock(regions_->mutex);
