@@ -56,6 +56,12 @@ TEST_CASE("directory bucket names, zone IDs and zonal hosts", "[s3express]") {
   cfg.style = s3::addressing_style::automatic;
   cfg.endpoint_url = "http://127.0.0.1:9000";
   CHECK(s3::object_url(cfg, "charts--usw2-az1--x-s3", "k") == "http://127.0.0.1:9000/charts--usw2-az1--x-s3/k");
+  // ...and signs for s3express there too (botocore sends CreateSession to the custom endpoint),
+  // so the location names the service a verifier must expect.
+  CHECK(s3::resolve(cfg, "charts--usw2-az1--x-s3", "k").signing_service == "s3express");
+  CHECK(s3::resolve(cfg, "charts", "k").signing_service == "s3");
+  cfg.endpoint_url.clear();
+  CHECK(s3::resolve(cfg, "charts--usw2-az1--x-s3", "k").signing_service == "s3express");
 }
 
 TEST_CASE("session signing: service s3express, the token as x-amz-s3session-token, never x-amz-security-token",

@@ -111,7 +111,7 @@ struct location {
   std::string host;  ///< with ":port" only when not the scheme's default
   std::string path;  ///< encoded once, "/" kept; never normalized
   std::string signing_region;            ///< the SigV4 region (an access point ARN's own region)
-  std::string signing_service = "s3";    ///< the SigV4 service ("s3-object-lambda" for Object Lambda)
+  std::string signing_service = "s3";    ///< SigV4 service: "s3-object-lambda", "s3express" for directory buckets
 };
 
 // ---------------------------------------------------------------------------------------------

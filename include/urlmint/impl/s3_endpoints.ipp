@@ -347,6 +347,8 @@ URLMINT_DECL location resolve(const config& cfg, std::string_view bucket, std::s
   if (!key.empty()) validate_key(key);
   location loc;
   loc.signing_region = cfg.region;
+  // As botocore: a directory bucket's name means S3 Express signing at any endpoint.
+  if (s3express::is_directory_bucket(bucket)) loc.signing_service.assign(s3express::service);
   std::string base_path;
   std::string host;
   bool virtual_hosted = false;
