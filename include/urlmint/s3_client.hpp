@@ -88,7 +88,7 @@ struct client_options {
   /// max_parallel_parts x part_size bytes (80 MiB at the defaults).
   unsigned max_parallel_parts = 10;
   /// Sign bodies as UNSIGNED-PAYLOAD instead of hashing them (https:// endpoints only; the
-  /// body's integrity then rests on TLS and Content-MD5).
+  /// body's integrity then rests on TLS and Content-MD5 or the put's checksum).
   bool unsigned_payload = false;
   progress_function progress;                     ///< optional
   /// The clock used to sign each attempt; empty means urlmint::clock::now.
@@ -188,6 +188,16 @@ inline std::uint64_t check_readable_file(const std::string& path, int* fd_out = 
   return static_cast<std::uint64_t>(st.st_size);
 }
 
+/// Whether an upload's body needs Content-MD5 for the server to check the bytes it stores:
+/// only when the payload goes unsigned. A signed payload's x-amz-content-sha256 is checked by
+/// any server that checks the signature (S3 answers XAmzContentSHA256Mismatch; Swift's s3api
+/// BadDigest, which the integration tests prove first), so MD5 (1.5 s of CPU per GiB here)
+/// would check the same bytes twice; botocore sends no Content-MD5 either. Never for
+/// directory buckets, which refuse Content-MD5.
+inline bool content_md5_needed(std::string_view bucket, bool sign_payload) {
+  return !sign_payload && !s3express::is_directory_bucket(bucket);
+}
+
 /// An S3 client: credentials, endpoint configuration, retry policy and one HTTP connection.
 /// Not thread-safe (it owns one curl::client); use one per thread. Multipart uploads start
 /// their own worker connections internally.
@@ -266,8 +276,8 @@ class client {
   }
 
   /// PutObject of `body` held in memory. Sends x-amz-content-sha256 (or UNSIGNED-PAYLOAD when
-  /// options().unsigned_payload) and Content-MD5. Bodies above the multipart threshold go up
-  /// in parts. https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+  /// options().unsigned_payload) and, where needed, Content-MD5 (content_md5_needed). Bodies
+  /// above the multipart threshold go up in parts. https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
   put_result put_object(std::string_view bucket, std::string_view key, std::string_view body,
                         const put_options& opts = {}) {
     if (body.size() >= opts_.multipart_threshold && body.size() > multipart::min_part_size)
@@ -300,7 +310,7 @@ class client {
                         const put_options& opts = {}, std::uint64_t expected_size = 0);
 
   /// PutObject of a file, streamed from disk and never buffered: a first pass computes the
-  /// payload SHA-256 and Content-MD5 (or the checksum asked for) through a 256 KiB buffer, the
+  /// payload SHA-256 (or Content-MD5 unsigned, or the checksum asked for) through 256 KiB, the
   /// second sends the bytes read again with pread (from the page cache); a retry re-reads from
   /// the start. Files at least options().multipart_threshold bytes long go up as a multipart
   /// upload whose parts are hashed and sent the same way, each by its worker. Throws errc::io for
@@ -499,8 +509,6 @@ class client {
     return o;
   }
 
-  // Directory buckets refuse Content-MD5 ("not supported for directory buckets").
-  static bool md5_allowed(std::string_view bucket) { return !s3express::is_directory_bucket(bucket); }
 
   // CreateSession on its own connection: a multipart worker may need a new session while
   // this client's connection is busy with a part.
@@ -519,10 +527,12 @@ class client {
   // The hashing pass reads through a buffer of this size (one per worker).
   static constexpr std::size_t hash_buffer_size = 256 * 1024;
 
-  // Content-MD5 by default (not on directory buckets, which refuse it); x-amz-checksum-<alg>
-  // instead when the upload asks for a checksum; the payload SHA-256 unless unsigned_payload.
+  // x-amz-checksum-<alg> when the upload asks for a checksum, else Content-MD5 where it is
+  // needed (content_md5_needed); the payload SHA-256 unless unsigned_payload.
   transfer::upload_digests digests_for(std::string_view bucket, const put_options& opts) const {
-    return transfer::upload_digests(!opts_.unsigned_payload, opts.checksum, md5_allowed(bucket));
+    const bool sign_payload = !opts_.unsigned_payload;
+    return transfer::upload_digests(sign_payload, opts.checksum,
+                                    content_md5_needed(bucket, sign_payload));
   }
 
   // Feeds `size` bytes at `offset` of `read`'s body to `digests`, through `buffer`.

@@ -152,8 +152,8 @@ class download_verifier {
 
 /// The digests an upload's body (a PUT, or one part) is sent with, fed once, in pieces, as the
 /// bytes are read: the payload SHA-256 SigV4 signs (unless the payload goes unsigned), and the
-/// integrity header: x-amz-checksum-<alg> when a checksum is asked for, else Content-MD5 unless
-/// it is not allowed (directory buckets refuse it).
+/// integrity header: x-amz-checksum-<alg> when a checksum is asked for, else Content-MD5 when
+/// the caller asks for it (s3::content_md5_needed decides).
 class upload_digests {
  public:
   upload_digests(bool sign_payload, std::optional<checksums::algorithm> checksum, bool content_md5) {
