@@ -268,6 +268,22 @@ TEST_CASE("the server is strict: a tampered signature is refused with SignatureD
     CHECK(resp.status == 400);
     CHECK(s3::parse_error_response(resp.status, resp.headers, resp.body).code == "BadDigest");
   }
+  SECTION("a part that does not match its signed SHA-256 is refused (why uploads send no Content-MD5)") {
+    const urlmint::credentials creds = *c.signer().credentials_at(urlmint::clock::now());
+    curl::client http;
+    const auto created = http.send(urlmint::multipart::sign_create(creds, c.configuration(), bucket(*e), "digest.bin",
+                                                                   {}, urlmint::clock::now()));
+    REQUIRE(created.status == 200);
+    const std::string upload_id = urlmint::multipart::parse_upload_id(created.body);
+    const auto part = urlmint::multipart::sign_upload_part(creds, c.configuration(), bucket(*e), "digest.bin", upload_id,
+                                                           1, urlmint::sha256_hex("what was signed"), "",
+                                                           urlmint::clock::now());
+    const auto resp = http.send(part, "what was sent");
+    CHECK(resp.status == 400);
+    CHECK(s3::parse_error_response(resp.status, resp.headers, resp.body).code == "BadDigest");
+    http.send(urlmint::multipart::sign_abort(creds, c.configuration(), bucket(*e), "digest.bin", upload_id,
+                                             urlmint::clock::now()));
+  }
 }
 
 TEST_CASE("an upload's Content-Type and Cache-Control come back on GET", "[integration]") {
