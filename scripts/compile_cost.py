@@ -51,7 +51,6 @@ def main():
     ap.add_argument("--out", default=None)
     ap.add_argument("--root", default=ROOT, help="the urlmint checkout whose include/ is measured")
     a = ap.parse_args()
-    rows = []
     with tempfile.TemporaryDirectory() as work:
         cases = [
             ("baseline (<string> <vector> <chrono> <openssl/evp.h>)", BASELINE, []),
@@ -60,18 +59,24 @@ def main():
             ("<urlmint/s3.hpp> only, header-only", S3_ONLY, []),
             ("<urlmint/s3.hpp> only, separate compilation", S3_ONLY, ["-DURLMINT_SEPARATE_COMPILATION"]),
         ]
+        cmds = []
         for i, (name, code, flags) in enumerate(cases):
             src = os.path.join(work, f"tu{i}.cpp")
             open(src, "w").write(code)
-            cmd = [a.cxx, "-std=c++17", "-O2", "-c", "-I", os.path.join(a.root, "include"), *flags, src, "-o",
-                   os.path.join(work, f"tu{i}.o")]
-            times = [cpu_seconds(cmd) for _ in range(a.runs)]
-            rows.append((name, statistics.median(times)))
+            cmds.append([a.cxx, "-std=c++17", "-O2", "-c", "-I", os.path.join(a.root, "include"), *flags, src, "-o",
+                         os.path.join(work, f"tu{i}.o")])
+        # Rounds interleave the cases, so a change of load mid-run shifts every case alike.
+        times = [[] for _ in cases]
+        for _ in range(a.runs):
+            for i, cmd in enumerate(cmds):
+                times[i].append(cpu_seconds(cmd))
+        rows = [(name, statistics.median(t)) for (name, _, _), t in zip(cases, times)]
     base = rows[0][1]
     print(f"compile cost, {a.cxx} -O2 -c, CPU seconds (median of {a.runs}), load {open('/proc/loadavg').read().split()[0]}")
     for name, t in rows:
         print(f"  {name:55s} {t:6.2f} s  {t / base:5.1f}x")
     if a.out:
+        os.makedirs(a.out, exist_ok=True)
         with open(os.path.join(a.out, "compile_cost.tsv"), "w") as f:
             for name, t in rows:
                 f.write(f"{name}\t{t:.3f}\t{t / base:.2f}\n")
