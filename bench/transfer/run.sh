@@ -211,7 +211,7 @@ if has rclone; then
 fi
 
 # 3. urlmint's payload modes through an https front (tests/fault_proxy.py with a fresh CA,
-# passing every request): the signed payload (SHA-256 + Content-MD5) against UNSIGNED-PAYLOAD
+# passing every request): the signed payload (SHA-256; no Content-MD5) against UNSIGNED-PAYLOAD
 # with CRC64NVME, one PUT of the same bytes each (urlmint refuses UNSIGNED-PAYLOAD over http).
 if has urlmint && [[ "$tls_mib" -gt 0 ]]; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
@@ -232,7 +232,7 @@ EOF
   head -c $((tls_mib * 1024 * 1024)) "$big" >"$work/tls.bin"
   gib_tls=$(python3 -c "print($tls_mib / 1024)")
   one_put=(--multipart-threshold 5368709120 --ca-bundle "$work/tls.pem" --quiet --no-progress --addressing-style path)
-  measure "${tls_mib} MiB one PUT, https, signed payload + Content-MD5" urlmint "$gib_tls" true \
+  measure "${tls_mib} MiB one PUT, https, signed payload (SHA-256)" urlmint "$gib_tls" true \
     "$cli" s3 cp "$work/tls.bin" "s3://$bucket/tls-signed.bin" --endpoint-url "$tls_ep" "${one_put[@]}"
   measure "${tls_mib} MiB one PUT, https, UNSIGNED-PAYLOAD + CRC64NVME" urlmint "$gib_tls" true \
     "$cli" s3 cp "$work/tls.bin" "s3://$bucket/tls-unsigned.bin" --endpoint-url "$tls_ep" "${one_put[@]}" \
@@ -240,7 +240,7 @@ EOF
   measure "${tls_mib} MiB multipart, https, UNSIGNED-PAYLOAD + Content-MD5" urlmint "$gib_tls" true \
     "$cli" s3 cp "$work/tls.bin" "s3://$bucket/tls-unsigned-mp.bin" --endpoint-url "$tls_ep" --unsigned-payload \
     --ca-bundle "$work/tls.pem" --quiet --no-progress --addressing-style path
-  measure "${tls_mib} MiB multipart, https, signed payload + Content-MD5" urlmint "$gib_tls" true \
+  measure "${tls_mib} MiB multipart, https, signed payload (SHA-256)" urlmint "$gib_tls" true \
     "$cli" s3 cp "$work/tls.bin" "s3://$bucket/tls-signed-mp.bin" --endpoint-url "$tls_ep" \
     --ca-bundle "$work/tls.pem" --quiet --no-progress --addressing-style path
 fi
