@@ -286,16 +286,7 @@ class client {
       });
     transfer::upload_digests digests = digests_for(bucket, opts);
     digests.update(body.data(), body.size());
-    const std::string hash = digests.payload_hash();
-    put_options with_md5 = opts;
-    if (auto integrity = digests.integrity_header()) with_md5.extra_headers.push_back(*integrity);
-    put_result result;
-    const auto resp = execute(
-        http_, operation("PUT", bucket, key),
-        [&](time_point now) { return sign_put_object(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key, with_md5, hash, now); },
-        memory_body(body), progress_for(body.size()), &result.attempts);
-    result.etag = resp.header("etag").value_or("");
-    return result;
+    return put_single(bucket, key, opts, digests, memory_body(body), body.size());
   }
 
   /// Reads up to `capacity` bytes into `buffer`; returns the count, 0 only at the end.
@@ -329,17 +320,8 @@ class client {
     std::vector<char> buffer(hash_buffer_size);
     digest_range(digests, read, 0, size, buffer);
     detail::check_file_ends(fd->fd, size, path);  // also when size is 0 and nothing was read
-    const std::string hash = digests.payload_hash();
-    put_options with_md5 = opts;
-    if (auto integrity = digests.integrity_header()) with_md5.extra_headers.push_back(*integrity);
     // Pass 2: the upload, re-read from the first byte on every attempt.
-    put_result result;
-    const auto resp = execute(
-        http_, operation("PUT", bucket, key),
-        [&](time_point now) { return sign_put_object(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key, with_md5, hash, now); },
-        reader_body(read, 0, size), progress_for(size), &result.attempts);
-    result.etag = resp.header("etag").value_or("");
-    return result;
+    return put_single(bucket, key, opts, digests, reader_body(read, 0, size), size);
   }
 
   /// GetObject into memory (not capped like other bodies: it is the object), verified as
@@ -526,6 +508,24 @@ class client {
 
   // The hashing pass reads through a buffer of this size (one per worker).
   static constexpr std::size_t hash_buffer_size = 256 * 1024;
+
+  // One PutObject of a body whose digests are complete, signed afresh for every attempt.
+  put_result put_single(std::string_view bucket, std::string_view key, const put_options& opts,
+                        transfer::upload_digests& digests, const body_factory& body, std::uint64_t size) {
+    const std::string hash = digests.payload_hash();
+    put_options signed_opts = opts;
+    if (auto integrity = digests.integrity_header()) signed_opts.extra_headers.push_back(*integrity);
+    put_result result;
+    const auto resp = execute(
+        http_, operation("PUT", bucket, key),
+        [&](time_point now) {
+          return sign_put_object(*signer_.credentials_for(bucket, now), config_for(bucket), bucket, key, signed_opts,
+                                 hash, now);
+        },
+        body, progress_for(size), &result.attempts);
+    result.etag = resp.header("etag").value_or("");
+    return result;
+  }
 
   // x-amz-checksum-<alg> when the upload asks for a checksum, else Content-MD5 where it is
   // needed (content_md5_needed); the payload SHA-256 unless unsigned_payload.
