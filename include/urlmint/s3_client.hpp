@@ -277,7 +277,8 @@ class client {
 
   /// PutObject of `body` held in memory. Sends x-amz-content-sha256 (or UNSIGNED-PAYLOAD when
   /// options().unsigned_payload) and, where needed, Content-MD5 (content_md5_needed). Bodies
-  /// above the multipart threshold go up in parts. https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+  /// above the multipart threshold go up in parts.
+  /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
   put_result put_object(std::string_view bucket, std::string_view key, std::string_view body,
                         const put_options& opts = {}) {
     if (body.size() >= opts_.multipart_threshold && body.size() > multipart::min_part_size)
@@ -491,7 +492,6 @@ class client {
     return o;
   }
 
-
   // CreateSession on its own connection: a multipart worker may need a new session while
   // this client's connection is busy with a part.
   credentials create_session(std::string_view bucket, const credentials& base) {
@@ -531,8 +531,7 @@ class client {
   // needed (content_md5_needed); the payload SHA-256 unless unsigned_payload.
   transfer::upload_digests digests_for(std::string_view bucket, const put_options& opts) const {
     const bool sign_payload = !opts_.unsigned_payload;
-    return transfer::upload_digests(sign_payload, opts.checksum,
-                                    content_md5_needed(bucket, sign_payload));
+    return transfer::upload_digests(sign_payload, opts.checksum, content_md5_needed(bucket, sign_payload));
   }
 
   // Feeds `size` bytes at `offset` of `read`'s body to `digests`, through `buffer`.
