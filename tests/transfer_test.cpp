@@ -218,3 +218,35 @@ TEST_CASE("sigv4 refuses CR, LF, NUL and control characters in header names and 
     CHECK(std::string(e.what()).find("X-Injected") == std::string::npos);
   }
 }
+
+TEST_CASE("upload_digests: fed in pieces, the payload SHA-256 and the one integrity header asked for",
+          "[transfer]") {
+  const std::string abc_sha256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  SECTION("signed, with Content-MD5 (RFC 1321's MD5 of \"abc\", base64)") {
+    transfer::upload_digests d(true, std::nullopt, true);
+    d.update("a", 1);
+    d.update("bc", 2);
+    CHECK(d.payload_hash() == abc_sha256);
+    const auto h = d.integrity_header();
+    REQUIRE(h);
+    CHECK(h->name == "Content-MD5");
+    CHECK(h->value == "kAFQmDzST7DWlj99KOF/cg==");
+  }
+  SECTION("unsigned, no integrity header") {
+    transfer::upload_digests d(false, std::nullopt, false);
+    d.update("abc", 3);
+    CHECK(d.payload_hash() == "UNSIGNED-PAYLOAD");
+    CHECK_FALSE(d.integrity_header());
+  }
+  SECTION("a checksum replaces Content-MD5 (CRC32 of \"abc\" is 0x352441c2)") {
+    transfer::upload_digests d(true, urlmint::checksums::algorithm::crc32, true);
+    d.update("ab", 2);
+    d.update("c", 1);
+    CHECK(d.payload_hash() == abc_sha256);
+    const auto h = d.integrity_header();
+    REQUIRE(h);
+    CHECK(h->name == "x-amz-checksum-crc32");
+    CHECK(h->value == "NSRBwg==");
+    CHECK(d.crc() == 0x352441c2u);
+  }
+}
