@@ -25,29 +25,49 @@
 #include "config.hpp"
 #include "function_ref.hpp"
 #include "s3.hpp"
+#include "sigv4a.hpp"  // sigv4a::key_pair
 
 namespace urlmint {
 namespace s3 {
 namespace detail {
 
-// What depends on one set of credentials and the configuration, worked out once per rotation.
+// What depends on one set of credentials and the configuration, worked out once per rotation
+// (or, for a bucket that names its own host and scope, per bucket: see make_resolved_plan).
 // `usable` is false whenever every presign would fail for this configuration (the error and
 // its message then come from the validators, see throw_presign_error).
 struct presign_plan {
   bool usable = false;
   bool aws = true;
+  // The host and path up to the key are final (an access point, a multi-region access point, a
+  // directory bucket, Transfer Acceleration): the bucket is not routed again.
+  bool resolved = false;
   addressing_style style = addressing_style::automatic;
   std::string scheme;
   std::string host;  // AWS: the regional S3 host; elsewhere the endpoint's authority
-  std::string base_path;
+  std::string base_path;  // resolved: the whole path up to the key, with its final "/"
   bool host_takes_buckets = false;  // custom endpoint: a DNS name (not an IP literal, not localhost)
   std::string region;
+  std::string service = "s3";
+  std::string_view algorithm = sigv4::algorithm;
+  std::string scope_tail;         // the scope after its date: "/" region "/" service "/aws4_request"
   std::string credential_prefix;  // uri_encode(access key id) + "%2F"
-  std::string credential_suffix;  // "%2F" + uri_encode(region) + "%2Fs3%2Faws4_request"
+  std::string credential_suffix;  // scope_tail, encoded
   secret_string encoded_token;    // uri_encode(session token); empty for long-term keys
+  std::string_view token_name = "X-Amz-Security-Token";  // an S3 Express session's: X-Amz-S3session-Token
+  std::string encoded_region_set;  // SigV4a: X-Amz-Region-Set's value, encoded; empty for SigV4
+  std::shared_ptr<const sigv4a::key_pair> ecdsa_key;  // SigV4a signs with this instead of an HMAC
 };
 
 URLMINT_DECL presign_plan make_presign_plan(const credentials& creds, const config& cfg);
+
+// The plan for one bucket that s3::resolve() addresses and scopes itself (detail::
+// general_presign_only, signed_outside_sigv4): its host, path and signing scope, with
+// SigV4a's key for a multi-region access point and the session token's name for a directory
+// bucket (`creds` is then the S3 Express session). Unusable where resolve() would throw.
+URLMINT_DECL presign_plan make_resolved_plan(const credentials& creds, const config& cfg, std::string_view bucket);
+
+// Fills in the scope, the credential and the token from plan.region, .service and .ecdsa_key.
+URLMINT_DECL void set_signing_scope(presign_plan& plan, const credentials& creds);
 
 // Whether the validators would accept this bucket under `plan`, and if so whether it goes in
 // the host. Mirrors validate_bucket() and resolve() (tests/presign_fastpath_test.cpp compares
@@ -91,7 +111,7 @@ struct query_item {
   std::size_t name_size;
   const char* value;
   std::size_t value_size;
-  bool is_token;  // X-Amz-Security-Token: its value is spliced in from the plan per URL
+  bool is_token;  // the session token: its value is spliced in from the plan per URL
   std::string_view name_view() const noexcept { return {name, name_size}; }
   std::string_view value_view() const noexcept { return {value, value_size}; }
   bool operator<(const query_item& o) const noexcept {
@@ -173,6 +193,7 @@ class presign_target {
   std::size_t query_size_ = 0;       // with the token
   char* sts_ = nullptr;
   std::size_t sts_size_ = 0;
+  std::size_t sts_time_at_ = 0;  // where the timestamp starts in the string to sign
   std::int64_t second_ = -1;
   char date_[8] = {};
   std::uint64_t date_word_ = 0;
@@ -187,8 +208,8 @@ class presign_target {
                                              std::string_view key, const presign_options& opts, time_point now);
 
 // The pads of a signing key derived now (no cache).
-URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region, std::string_view date,
-                        urlmint::detail::hmac_sha256_pads& out);
+URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region, std::string_view service,
+                              std::string_view date, urlmint::detail::hmac_sha256_pads& out);
 
 }  // namespace detail
 
@@ -283,7 +304,7 @@ class signer {
     // The day's signing key as pad states: from the lock-free slot, else derived and published.
     void pads_for(std::string_view date, urlmint::detail::hmac_sha256_pads& out) const {
       if (keys.load(date, out)) return;
-      detail::derive_pads(*creds, plan.region, date, out);
+      detail::derive_pads(*creds, plan.region, plan.service, date, out);
       keys.store(date, out);
     }
   };
@@ -372,6 +393,7 @@ class presigner {
 
 #if defined(URLMINT_HEADER_ONLY)
 #include "impl/s3_presign.ipp"
+#include "impl/s3_signer.ipp"
 #endif
 
 #endif  // URLMINT_S3_PRESIGN_HPP

@@ -282,9 +282,9 @@ class signing_key {
     sha256_digest k = hmac_sha256(first_key, date);
     secure_wipe(prefixed.data(), prefixed.size());
     if (!fallback.empty()) secure_wipe(fallback.data(), fallback.size());
-    k = hmac_sha256(as_bytes(k), region);
-    k = hmac_sha256(as_bytes(k), service);
-    out = hmac_sha256(as_bytes(k), "aws4_request");
+    // A loop, not three calls: each HMAC inlined here would be compiled again in every TU.
+    for (std::string_view part : {region, service, std::string_view("aws4_request")}) k = hmac_sha256(as_bytes(k), part);
+    out = k;
     secure_wipe(k.data(), k.size());
     return hmac_sha256_key(as_bytes(out));
   }
@@ -480,6 +480,13 @@ URLMINT_DECL std::string regionless_scope(std::string_view date, std::string_vie
 // "ALGORITHM\nTIMESTAMP\nSCOPE\nhex(SHA256(canonical_request))".
 URLMINT_DECL std::string string_to_sign(std::string_view algorithm_, std::string_view timestamp, std::string_view scope,
                                   std::string_view canonical_request_);
+
+// The checks every signature starts with, in this order (credentials, params, host, method,
+// headers, path); `name` ("sigv4", "sigv4a") begins each message. Throws errc::invalid_argument
+// or errc::invalid_credentials.
+URLMINT_DECL void check_signing_inputs(std::string_view name, const credentials& creds, const params& p,
+                                       std::string_view host, std::string_view method,
+                                       const std::vector<header>& headers, std::string_view path);
 
 // Every step up to the string to sign: validation, timestamp, scope, signed headers, query,
 // canonical request, string to sign, and (header mode) the headers to send but Authorization.

@@ -27,6 +27,7 @@
 #include "impl/s3_settings.ipp"
 #include "impl/s3_listing.ipp"
 #include "impl/s3_presign.ipp"
+#include "impl/s3_signer.ipp"
 #include "impl/cloudfront.ipp"
 #include "impl/cloudfront_setup.ipp"
 #include "impl/cloudfront_setup_steps.ipp"

@@ -45,13 +45,54 @@ URLMINT_DECL presign_plan make_presign_plan(const credentials& creds, const conf
     plan.host_takes_buckets = !(is_ip_address(e.host) || e.host == "localhost");
   }
   plan.region = cfg.region;
+  set_signing_scope(plan, creds);
+  return plan;
+}
+
+URLMINT_DECL void set_signing_scope(presign_plan& plan, const credentials& creds) {
+  plan.scope_tail.clear();
+  if (plan.ecdsa_key == nullptr) plan.scope_tail.append(1, '/').append(plan.region);  // SigV4a: no region
+  plan.scope_tail.append(1, '/').append(plan.service).append("/aws4_request");
   plan.credential_prefix = uri_encode(creds.access_key_id);
   plan.credential_prefix.append("%2F");
-  plan.credential_suffix = "%2F";
-  uri_encode_to(plan.credential_suffix, cfg.region, slash_encoding::encode);
-  plan.credential_suffix.append("%2Fs3%2Faws4_request");
+  plan.credential_suffix = uri_encode(plan.scope_tail);
   if (creds.is_temporary()) plan.encoded_token = secret_string(uri_encode(creds.session_token.reveal()));
   plan.usable = true;
+}
+
+URLMINT_DECL presign_plan make_resolved_plan(const credentials& creds, const config& cfg, std::string_view bucket) {
+  presign_plan plan;
+  location loc;
+  try {
+    validate(creds);
+    loc = resolve(cfg, bucket, "");
+  } catch (const error&) {
+    return plan;  // throw_presign_error() gives the message
+  }
+  const bool mrap_arn = mrap::is_mrap_arn(bucket);
+  plan.resolved = true;
+  plan.scheme = std::move(loc.scheme);
+  plan.host = std::move(loc.host);
+  plan.base_path = std::move(loc.path);
+  if (plan.base_path.empty() || plan.base_path.back() != '/') plan.base_path.append(1, '/');  // path style
+  plan.region = mrap_arn ? std::string(sigv4a::all_regions) : std::move(loc.signing_region);
+  plan.service = std::move(loc.signing_service);
+  for (std::string_view field : {std::string_view(plan.region), std::string_view(plan.service)}) {
+    if (field.empty()) return plan;
+    for (char c : field)
+      if (c == '/' || static_cast<unsigned char>(c) <= ' ') return plan;
+  }
+  if (mrap_arn) {
+    plan.algorithm = sigv4a::algorithm;
+    plan.encoded_region_set = uri_encode(plan.region);
+    try {
+      plan.ecdsa_key = sigv4a::detail::key_for(creds, &sigv4a::process_key_cache());
+    } catch (const error&) {
+      return plan;
+    }
+  }
+  if (s3express::is_directory_bucket(bucket)) plan.token_name = s3express::token_parameter;
+  set_signing_scope(plan, creds);
   return plan;
 }
 
@@ -83,8 +124,16 @@ URLMINT_DECL bool route_bucket(const presign_plan& plan, std::string_view bucket
 
 [[noreturn]] URLMINT_DECL void throw_presign_error(const credentials& creds, const config& cfg, std::string_view bucket,
                                              std::string_view key, const presign_options& opts, time_point now) {
-  const presign_inputs in = make_presign_inputs(cfg, bucket, key, opts, now);
-  (void)sigv4::compute(in.request, creds, in.params);  // every check, in the general steps' order
+  // The checks of make_presign_inputs() and sigv4's steps, in their order, without building a
+  // request: the messages are theirs.
+  const std::string_view method = canonical_method(opts.method);
+  validate_key(key);
+  const location loc = resolve(cfg, bucket, key);
+  sigv4::params p = s3_params(cfg, loc, now, sigv4::signature_location::query);
+  p.expires_in = opts.expires_in;
+  const bool mrap_arn = mrap::is_mrap_arn(bucket);
+  sigv4::detail::check_signing_inputs(mrap_arn ? "sigv4a" : "sigv4", creds, mrap_arn ? mrap::signing_params(p) : p,
+                                      loc.host, method, opts.headers, loc.path);
   throw error(errc::invalid_argument, "s3: cannot presign s3://" + std::string(bucket) + "/" + std::string(key));
 }
 
@@ -124,6 +173,11 @@ URLMINT_DECL std::size_t presign_target::write(char* dst, std::string_view key, 
   *separator = '?';
   urlmint::detail::hex_digest_to(sts_ + sts_size_ - 64, digest);
 
+  if (plan_->ecdsa_key != nullptr) {
+    w.append("&X-Amz-Signature=", 17);
+    w.append(plan_->ecdsa_key->sign(std::string_view(sts_, sts_size_)));
+    return static_cast<std::size_t>(w.p - dst);
+  }
   if (pads_date_ != date_word_) {
     pads_for(std::string_view(date_, 8), pads_);
     pads_date_ = date_word_;
@@ -145,9 +199,9 @@ URLMINT_DECL std::size_t presign_target::write(char* dst, std::string_view key, 
   return static_cast<std::size_t>(w.p + 64 - dst);
 }
 
-URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region, std::string_view date,
-                        urlmint::detail::hmac_sha256_pads& out) {
-  const sigv4::signing_key derived(creds.secret_access_key.reveal(), date, region, "s3");
+URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region, std::string_view service,
+                              std::string_view date, urlmint::detail::hmac_sha256_pads& out) {
+  const sigv4::signing_key derived(creds.secret_access_key.reveal(), date, region, service);
   out = derived.hmac().pads();
 }
 }  // namespace detail
@@ -165,19 +219,9 @@ inline bool general_presign_only(const config& cfg, std::string_view bucket) noe
 URLMINT_DECL std::string presign(const credentials& creds, const config& cfg, std::string_view bucket,
                            std::string_view key, const presign_options& opts, time_point now,
                            sigv4::signing_key_cache* cache) {
-  if (mrap::is_mrap_arn(bucket)) {  // SigV4a for every region, s3_mrap.hpp and sigv4a.hpp
-    const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
-    return sigv4a::presign(in.request, creds, mrap::signing_params(in.params), &sigv4a::process_key_cache());
-  }
-  if (s3express::is_directory_bucket(bucket)) {  // a session's URL, signed by s3express.hpp
-    const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
-    return s3express::presign(in.request, creds, in.params, cache);
-  }
-  if (detail::general_presign_only(cfg, bucket)) {  // s3_endpoints.hpp resolves host and signing scope
-    const detail::presign_inputs in = detail::make_presign_inputs(cfg, bucket, key, opts, now);
-    return sigv4::presign(in.request, creds, in.params, cache);
-  }
-  const detail::presign_plan plan = detail::make_presign_plan(creds, cfg);
+  const detail::presign_plan plan = signed_outside_sigv4(bucket) || detail::general_presign_only(cfg, bucket)
+                                        ? detail::make_resolved_plan(creds, cfg, bucket)
+                                        : detail::make_presign_plan(creds, cfg);
   detail::presign_target target;
   std::error_code ec;
   std::string url;
@@ -185,8 +229,10 @@ URLMINT_DECL std::string presign(const credentials& creds, const config& cfg, st
     target.append_to(
         url, key, now,
         [&](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
-          if (cache != nullptr) pads = cache->get(creds.secret_access_key.reveal(), date, cfg.region, "s3")->hmac().pads();
-          else detail::derive_pads(creds, cfg.region, date, pads);
+          if (cache != nullptr)
+            pads = cache->get(creds.secret_access_key.reveal(), date, plan.region, plan.service)->hmac().pads();
+          else
+            detail::derive_pads(creds, plan.region, plan.service, date, pads);
         },
         ec);
   }
@@ -217,8 +263,8 @@ URLMINT_DECL auto presign_target::prepare(const presign_plan& plan, std::string_
       if (ascii_iequals(opts.method, m)) method = m;
     const auto expires = opts.expires_in.count();
     bool virtual_hosted = false;
-    if (!plan.usable || method.empty() ||
-        expires < 1 || expires > sigv4::max_presign_expiry_seconds || !route_bucket(plan, bucket, virtual_hosted)) {
+    if (!plan.usable || method.empty() || expires < 1 || expires > sigv4::max_presign_expiry_seconds ||
+        !(plan.resolved || route_bucket(plan, bucket, virtual_hosted))) {
       ec = make_error_code(errc::invalid_argument);
       return false;
     }
@@ -241,14 +287,15 @@ URLMINT_DECL auto presign_target::prepare(const presign_plan& plan, std::string_
     for (const auto& q : opts.query) extras += 3 * (q.name.size() + q.value.size()) + 2;
     std::size_t header_text = 0;  // the extra headers' names and values with ':' and '\n'
     for (const auto& h : opts.headers) header_text += h.name.size() + h.value.size() + 2;
-    const std::size_t host_size = (virtual_hosted ? bucket.size() + 1 : 0) + plan.host.size();
+    const std::size_t host_size = (virtual_hosted ? bucket.size() + 1 : 0) + plan.host.size();  // (resolved: in host)
     const std::size_t credential_size = plan.credential_prefix.size() + 8 + plan.credential_suffix.size();
-    const std::size_t query_bound = extras + credential_size + 3 * (header_text + 5) + 200;
+    const std::size_t query_bound =
+        extras + credential_size + 3 * (header_text + 5) + plan.encoded_region_set.size() + 200;
     const std::size_t bound = plan.scheme.size() + 3 + host_size + plan.base_path.size() + 3 * bucket.size() + 2 +
                               method.size() + 1 +                       // head, method
                               header_text + 4 * header_text + host_size + 48 +  // headers, tail, scratch
                               8 + 3 * (header_text + 5) + extras + credential_size + 16 +  // query values
-                              query_bound + plan.region.size() + 124 + 256;  // query, string to sign, slack
+                              query_bound + plan.scope_tail.size() + 124 + 256;  // query, string to sign, slack
     char* const base = arena_.reserve(bound);
     raw_sink w{base};
 
@@ -263,12 +310,14 @@ URLMINT_DECL auto presign_target::prepare(const presign_plan& plan, std::string_
     w.append(plan.host);
     host_ = std::string_view(host_at, static_cast<std::size_t>(w.p - host_at));
     path_at_ = static_cast<std::size_t>(w.p - base);
-    w.append(plan.base_path);
-    if (!virtual_hosted) {
+    w.append(plan.base_path);  // resolved: the whole path up to the key
+    if (!plan.resolved) {
+      if (!virtual_hosted) {
+        w.push_back('/');
+        uri_encode_to(w, bucket, slash_encoding::encode);
+      }
       w.push_back('/');
-      uri_encode_to(w, bucket, slash_encoding::encode);
-    }
-    w.push_back('/');  // the key follows, encoded once with "/" kept: S3 signs the path as sent
+    }  // the key follows, encoded once with "/" kept: S3 signs the path as sent
     head_ = std::string_view(base, static_cast<std::size_t>(w.p - base));
 
     const char* const method_at = w.p;
@@ -325,7 +374,7 @@ URLMINT_DECL auto presign_target::prepare(const presign_plan& plan, std::string_
     // The extra query parameters, encoded once.
     // (A caller's parameter named like X-Amz-Date sorts against its value, which changes
     // with the time: set_time() puts the query in order again every second for that reason.)
-    items_ = query_items_.reserve(opts.query.size() + 6);
+    items_ = query_items_.reserve(opts.query.size() + 7);
     query_item* const items = items_;
     std::size_t n = 0;
     for (const auto& q : opts.query) {
@@ -345,29 +394,32 @@ URLMINT_DECL auto presign_target::prepare(const presign_plan& plan, std::string_
     char* const timestamp_at = w.p;
     w.append("00000000T000000Z", 16);
     timestamp_value_ = std::string_view(timestamp_at, 16);
-    items[n++] = {"X-Amz-Algorithm", 15, sigv4::algorithm.data(), sigv4::algorithm.size(), false};
+    items[n++] = {"X-Amz-Algorithm", 15, plan.algorithm.data(), plan.algorithm.size(), false};
     items[n++] = {"X-Amz-Credential", 16, credential_.data(), credential_.size(), false};
     items[n++] = {"X-Amz-Date", 10, timestamp_at, 16, false};
     items[n++] = {"X-Amz-Expires", 13, expires_text.data(), expires_text.size(), false};
     items[n++] = {"X-Amz-SignedHeaders", 19, signed_encoded.data(), signed_encoded.size(), false};
+    if (!plan.encoded_region_set.empty())
+      items[n++] = {"X-Amz-Region-Set", 16, plan.encoded_region_set.data(), plan.encoded_region_set.size(), false};
     token_ = plan.encoded_token.reveal();
-    if (!token_.empty()) items[n++] = {"X-Amz-Security-Token", 20, token_.data(), token_.size(), true};
+    if (!token_.empty()) items[n++] = {plan.token_name.data(), plan.token_name.size(), token_.data(), token_.size(), true};
     item_count_ = n;
     query_size_ = n - 1;
     for (std::size_t i = 0; i < n; ++i) query_size_ += items[i].name_size + 1 + items[i].value_size;
     query_at_ = w.p;  // laid out by set_time(), on the first URL
     w.p += query_size_ - token_.size();
 
-    // The string to sign: "AWS4-HMAC-SHA256\n" TIMESTAMP "\n" DATE "/" REGION "/s3/aws4_request\n" HEX
+    // The string to sign: ALGORITHM "\n" TIMESTAMP "\n" DATE SCOPE-TAIL "\n" HEX, the scope tail
+    // being "/" REGION "/" SERVICE "/aws4_request" (SigV4a's has no region).
     char* const sts_at = w.p;
-    w.append(sigv4::algorithm);
+    w.append(plan.algorithm);
     w.push_back('\n');
+    sts_time_at_ = plan.algorithm.size() + 1;
     w.append("00000000T000000Z", 16);
     w.push_back('\n');
     w.append("00000000", 8);
-    w.push_back('/');
-    w.append(plan.region);
-    w.append("/s3/aws4_request\n", 17);
+    w.append(plan.scope_tail);
+    w.push_back('\n');
     sts_ = sts_at;
     sts_size_ = static_cast<std::size_t>(w.p - sts_at) + 64;
     ready_ = true;
@@ -383,7 +435,8 @@ namespace s3 {
 namespace detail {
 
 URLMINT_DECL auto presign_target::max_size(std::string_view key) const noexcept -> std::size_t {
-    return head_.size() + 3 * key.size() + 1 + query_size_ + 17 + 64;
+    // The signature: 64 hex digits, or SigV4a's DER ECDSA signature (at most 72 bytes) in hex.
+    return head_.size() + 3 * key.size() + 1 + query_size_ + 17 + (plan_ != nullptr && plan_->ecdsa_key ? 144 : 64);
   }
 
 }  // namespace detail
@@ -431,8 +484,8 @@ URLMINT_DECL auto presign_target::set_time(std::int64_t second) -> void {
     std::memcpy(&word, date_, 8);
     date_word_ = word;
     // The string to sign's timestamp and scope date.
-    std::memcpy(sts_ + 17, when.text.data(), 16);
-    std::memcpy(sts_ + 34, when.text.data(), 8);
+    std::memcpy(sts_ + sts_time_at_, when.text.data(), 16);
+    std::memcpy(sts_ + sts_time_at_ + 17, when.text.data(), 8);
     // The query's: X-Amz-Credential's date and X-Amz-Date, then the order again if a caller's
     // parameter sorts against them.
     std::memcpy(const_cast<char*>(credential_.data()) + plan_->credential_prefix.size(), when.text.data(), 8);
@@ -441,319 +494,6 @@ URLMINT_DECL auto presign_target::set_time(std::int64_t second) -> void {
   }
 
 }  // namespace detail
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL signer::signer(credentials_source source, config cfg)
-    : source_(std::move(source)), cfg_(std::move(cfg)), id_(next_signer_id()) {
-    if (!source_.rotates()) current(time_point{});
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::credentials_for(std::string_view bucket, time_point now) const -> std::shared_ptr<const credentials> {
-    if (!s3express::is_directory_bucket(bucket)) return credentials_at(now);
-    if (!sessions_)
-      throw error(errc::invalid_argument, "s3: directory bucket \"" + std::string(bucket) +
-                                              "\" needs an S3 Express session; sign through s3::client, which "
-                                              "calls CreateSession, or give the signer a session cache");
-    return sessions_->get(bucket, *credentials_at(now), now);
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key, const presign_options& opts,
-                      time_point now) const -> std::string {
-    std::string url;
-    presign_append(url, bucket, key, opts, now);
-    return url;
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key, const presign_options& opts, time_point now,
-                      std::error_code& ec) const -> std::string {
-    std::string url;
-    presign_append(url, bucket, key, opts, now, ec);
-    return url;
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
-                      time_point now) const -> void {
-    if (signed_outside_sigv4(bucket) || detail::general_presign_only(cfg_, bucket)) {
-      out += s3::presign(*credentials_for(bucket, now), cfg_, bucket, key, opts, now, &cache_);
-      return;
-    }
-    const state& st = current(now);
-    std::error_code ec;
-    append_with(st, out, bucket, key, opts, now, ec);
-    if (ec) detail::throw_presign_error(*st.creds, cfg_, bucket, key, opts, now);
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
-                      time_point now, std::error_code& ec) const -> void {
-    if (signed_outside_sigv4(bucket) || detail::general_presign_only(cfg_, bucket)) {
-      ec.clear();
-      try {
-        presign_append(out, bucket, key, opts, now);
-      } catch (const error& e) {
-        ec = e.error_code();
-      }
-      return;
-    }
-    const state* st = current(now, ec);
-    if (st != nullptr) append_with(*st, out, bucket, key, opts, now, ec);
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key, const presign_options& opts) const -> std::string {
-    return presign(bucket, key, opts, clock::now());
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::sign(request_options request, time_point now) const -> sigv4::signed_request {
-    const auto creds = credentials_for(request.bucket, now);
-    return s3::sign_request(*creds, cfg_, std::move(request), now, &cache_);
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::sign(std::string_view method, std::string_view bucket, std::string_view key,
-                             std::vector<sigv4::query_param> query, std::vector<sigv4::header> headers,
-                             std::string_view payload_hash, time_point now) const -> sigv4::signed_request {
-    return s3::sign_request(*credentials_for(bucket, now), cfg_, method, bucket, key, std::move(query),
-                            std::move(headers), payload_hash, now, &cache_);
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::same_options(const presign_options& a, const presign_options& b) noexcept -> bool {
-  if (a.method != b.method || a.expires_in != b.expires_in || a.headers.size() != b.headers.size() ||
-      a.query.size() != b.query.size())
-    return false;
-  for (std::size_t i = 0; i < a.headers.size(); ++i)
-    if (a.headers[i].name != b.headers[i].name || a.headers[i].value != b.headers[i].value) return false;
-  for (std::size_t i = 0; i < a.query.size(); ++i)
-    if (a.query[i].name != b.query[i].name || a.query[i].value != b.query[i].value) return false;
-  return true;
-}
-
-URLMINT_DECL auto signer::next_signer_id() noexcept -> std::uint64_t {
-  static std::atomic<std::uint64_t> ids{0};
-  return ids.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-URLMINT_DECL auto signer::append_with(const state& st, std::string& out, std::string_view bucket, std::string_view key,
-                   const presign_options& opts, time_point now, std::error_code& ec) const -> void {
-    thread_local one_shot_cache cache;
-    detail::presign_target& target = cache.target;
-    if (!(target.ready() && cache.signer_id == id_ && cache.generation == st.generation && cache.bucket == bucket &&
-          same_options(cache.opts, opts))) {
-      cache.signer_id = 0;  // invalid until prepared
-      target.keep_pads(false);
-      if (!target.prepare(st.plan, bucket, opts, ec)) return;
-      cache.bucket.assign(bucket);
-      cache.opts = opts;
-      cache.generation = st.generation;
-      cache.signer_id = id_;
-    }
-    target.append_to(
-        out, key, now, [&st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st.pads_for(date, pads); },
-        ec);
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::current(time_point now) const -> const state& {
-    const state* st = state_.load(std::memory_order_acquire);
-    if (st != nullptr && st->current_at(now)) return *st;
-    return rotate(now);
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::current(time_point now, std::error_code& ec) const noexcept -> const state* {
-    ec.clear();
-    const state* st = state_.load(std::memory_order_acquire);
-    if (st != nullptr && st->current_at(now)) return st;
-    try {
-      return &rotate(now);
-    } catch (const error& e) {
-      ec = e.error_code();
-    } catch (const std::exception&) {
-      ec = make_error_code(errc::invalid_credentials);
-    }
-    return nullptr;
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto signer::rotate(time_point now) const -> const state& {
-    std::lock_guard<std::mutex> lock(rotate_mutex_);
-    const state* old = state_.load(std::memory_order_relaxed);
-    if (old != nullptr && old->current_at(now)) return *old;
-    time_point until;
-    std::shared_ptr<const credentials> creds = source_.get(now, until);
-    if (!creds) throw error(errc::invalid_credentials, "s3: the credentials source returned no credentials");
-    if (old != nullptr && old->creds == creds) {
-      old->current_until.store(until.time_since_epoch().count(), std::memory_order_release);
-      return *old;
-    }
-    validate(*creds);
-    auto fresh = std::make_unique<state>();
-    fresh->plan = detail::make_presign_plan(*creds, cfg_);
-    fresh->creds = std::move(creds);
-    fresh->generation = ++generations_;
-    fresh->current_until.store(until.time_since_epoch().count(), std::memory_order_relaxed);
-    const state* published = fresh.release();
-    state_.store(published, std::memory_order_release);
-    const auto steady_now = std::chrono::steady_clock::now();
-    if (old != nullptr) retired_.push_back({std::unique_ptr<const state>(old), steady_now});
-    while (!retired_.empty() && steady_now - retired_.front().since > retire_grace) retired_.erase(retired_.begin());
-    return *published;
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL presigner::presigner(const signer& s, std::string bucket, presign_options opts) : signer_(&s), bucket_(std::move(bucket)), opts_(std::move(opts)) {
-    std::error_code ec;
-    const signer::state& st = signer_->current(clock::now());
-    if (!bind(st, ec)) detail::throw_presign_error(*st.creds, signer_->cfg_, bucket_, "key", opts_, clock::now());
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto presigner::append(std::string& out, std::string_view key, time_point now) -> void {
-    std::error_code ec;
-    append(out, key, now, ec);
-    if (ec) detail::throw_presign_error(*signer_->current(now).creds, signer_->cfg_, bucket_, key, opts_, now);
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto presigner::append(std::string& out, std::string_view key, time_point now, std::error_code& ec) -> void {
-    const std::size_t start = out.size();
-    for (int attempt = 0; attempt < 2; ++attempt) {  // twice if a rotation lengthened the URL
-      out.resize(start + max_size(key));
-      const std::size_t n = write(&out[start], out.size() - start, key, now, ec);
-      out.resize(start + n);
-      if (ec != errc::too_large) return;
-    }
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto presigner::presign(std::string_view key, time_point now) -> std::string {
-    std::string url;
-    append(url, key, now);
-    return url;
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto presigner::write(char* dst, std::size_t room, std::string_view key, time_point now, std::error_code& ec) -> std::size_t {
-    ec.clear();
-    const signer::state* st = signer_->current(now, ec);
-    if (st == nullptr) return 0;
-    if (st->generation != generation_ && !bind(*st, ec)) return 0;
-    if (target_.max_size(key) > room) {
-      ec = make_error_code(errc::too_large);
-      return 0;
-    }
-    return target_.write(
-        dst, key, now, [st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st->pads_for(date, pads); },
-        ec);
-  }
-
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-
-URLMINT_DECL auto presigner::bind(const signer::state& st, std::error_code& ec) -> bool {
-    if (!target_.prepare(st.plan, bucket_, opts_, ec)) return false;
-    generation_ = st.generation;
-    return true;
-  }
-
 }  // namespace s3
 }  // namespace urlmint
 

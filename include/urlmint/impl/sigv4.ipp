@@ -224,17 +224,23 @@ URLMINT_DECL std::string string_to_sign(std::string_view algorithm_, std::string
   return out;
 }
 
-URLMINT_DECL signing_steps steps_to_sign(const request& req, const credentials& creds, const params& p,
-                                   const signing_scheme& scheme) {
+URLMINT_DECL void check_signing_inputs(std::string_view name, const credentials& creds, const params& p,
+                                       std::string_view host, std::string_view method,
+                                       const std::vector<header>& headers, std::string_view path) {
   validate(creds);
   validate(p);
-  const std::string name(scheme.name);
-  if (req.host.empty()) throw error(errc::invalid_argument, name + ": request host is empty");
-  if (req.method.empty()) throw error(errc::invalid_argument, name + ": request method is empty");
-  for (const auto& h : req.headers) validate_header(h);
-  for (char ch : req.path)
+  if (host.empty()) throw error(errc::invalid_argument, std::string(name) + ": request host is empty");
+  if (method.empty()) throw error(errc::invalid_argument, std::string(name) + ": request method is empty");
+  for (const auto& h : headers) validate_header(h);
+  for (char ch : path)
     if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
-      throw error(errc::invalid_argument, name + ": the request path has a control character; percent-encode it");
+      throw error(errc::invalid_argument,
+                  std::string(name) + ": the request path has a control character; percent-encode it");
+}
+
+URLMINT_DECL signing_steps steps_to_sign(const request& req, const credentials& creds, const params& p,
+                                   const signing_scheme& scheme) {
+  check_signing_inputs(scheme.name, creds, p, req.host, req.method, req.headers, req.path);
 
   signing_steps s;
   const amz_date when = format_amz_date(p.time);
