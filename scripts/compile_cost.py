@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Compile cost of urlmint, side by side in one run: CPU time (user+sys) of `CXX -O2 -c`,
-median of N, for a baseline TU (<string>, <vector>, <chrono>, <openssl/evp.h>), the README's
+median of N (and the fastest round), for a baseline TU (<string>, <vector>, <chrono>, <openssl/evp.h>), the README's
 first example (a TU that presigns) header-only and with URLMINT_SEPARATE_COMPILATION, and a TU
 that includes only <urlmint/s3.hpp>. Prints a table (ratios to the baseline) and writes TSV.
 
@@ -70,17 +70,19 @@ def main():
         for _ in range(a.runs):
             for i, cmd in enumerate(cmds):
                 times[i].append(cpu_seconds(cmd))
-        rows = [(name, statistics.median(t)) for (name, _, _), t in zip(cases, times)]
-    base = rows[0][1]
-    print(f"compile cost, {a.cxx} -O2 -c, CPU seconds (median of {a.runs}), load {open('/proc/loadavg').read().split()[0]}")
-    for name, t in rows:
-        print(f"  {name:55s} {t:6.2f} s  {t / base:5.1f}x")
+        # The median is the figure asked for; the fastest round is printed too, because on a shared
+    # machine a burst of other work only ever adds time (the minimum is the steadier ratio).
+    rows = [(name, statistics.median(t), min(t)) for (name, _, _), t in zip(cases, times)]
+    base, base_min = rows[0][1], rows[0][2]
+    print(f"compile cost, {a.cxx} -O2 -c, CPU seconds (median of {a.runs}; fastest round), "
+          f"load {open('/proc/loadavg').read().split()[0]}")
+    for name, t, fastest in rows:
+        print(f"  {name:55s} {t:6.2f} s  {t / base:5.1f}x   ({fastest:5.2f} s  {fastest / base_min:5.1f}x)")
     if a.out:
         os.makedirs(a.out, exist_ok=True)
         with open(os.path.join(a.out, "compile_cost.tsv"), "w") as f:
-            for name, t in rows:
-                f.write(f"{name}\t{t:.3f}\t{t / base:.2f}\n")
-
+            for name, t, fastest in rows:
+                f.write(f"{name}\t{t:.3f}\t{t / base:.2f}\t{fastest:.3f}\t{fastest / base_min:.2f}\n")
 
 if __name__ == "__main__":
     main()

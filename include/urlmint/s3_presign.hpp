@@ -2,7 +2,12 @@
 #define URLMINT_S3_PRESIGN_HPP
 
 // S3 presigned URLs: the one body of code behind every presign (s3::presign, s3::signer,
-// s3::presigner), and the long-lived s3::signer. Included by s3.hpp; include either.
+// s3::presigner) of every kind of bucket, and the long-lived s3::signer. Included by s3.hpp;
+// include either. A plain bucket is routed against a plan made once per rotation; an access
+// point, a multi-region access point (SigV4a), a directory bucket (an S3 Express session) or
+// Transfer Acceleration gets a plan of its own from s3::resolve() (make_resolved_plan), and the
+// same writer lays its URL out. The general SigV4 steps (sigv4::compute) are for signed
+// requests and s3::presign_steps, so a TU that presigns does not compile them.
 //
 // How a URL is made (detail::presign_target): what does not depend on the key or the time is
 // worked out once per bucket and options (validation, the URL up to the key, the X-Amz-* and
