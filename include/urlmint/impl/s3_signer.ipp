@@ -14,7 +14,6 @@ URLMINT_DECL signer::signer(credentials_source source, config cfg)
     if (!source_.rotates()) current(time_point{});
   }
 
-
 URLMINT_DECL auto signer::credentials_for(std::string_view bucket, time_point now) const -> std::shared_ptr<const credentials> {
     if (!s3express::is_directory_bucket(bucket)) return credentials_at(now);
     if (!sessions_)
@@ -24,7 +23,6 @@ URLMINT_DECL auto signer::credentials_for(std::string_view bucket, time_point no
     return sessions_->get(bucket, *credentials_at(now), now);
   }
 
-
 URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now) const -> std::string {
     std::string url;
@@ -32,14 +30,12 @@ URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key,
     return url;
   }
 
-
 URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key, const presign_options& opts, time_point now,
                       std::error_code& ec) const -> std::string {
     std::string url;
     presign_append(url, bucket, key, opts, now, ec);
     return url;
   }
-
 
 URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now) const -> void {
@@ -52,7 +48,6 @@ URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view buck
     append_with(st, out, bucket, key, opts, now, ec);
     if (ec) detail::throw_presign_error(*st.creds, cfg_, bucket, key, opts, now);
   }
-
 
 URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now, std::error_code& ec) const -> void {
@@ -69,17 +64,14 @@ URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view buck
     if (st != nullptr) append_with(*st, out, bucket, key, opts, now, ec);
   }
 
-
 URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key, const presign_options& opts) const -> std::string {
     return presign(bucket, key, opts, clock::now());
   }
-
 
 URLMINT_DECL auto signer::sign(request_options request, time_point now) const -> sigv4::signed_request {
     const auto creds = credentials_for(request.bucket, now);
     return s3::sign_request(*creds, cfg_, std::move(request), now, &cache_);
   }
-
 
 URLMINT_DECL auto signer::sign(std::string_view method, std::string_view bucket, std::string_view key,
                              std::vector<sigv4::query_param> query, std::vector<sigv4::header> headers,
@@ -87,7 +79,6 @@ URLMINT_DECL auto signer::sign(std::string_view method, std::string_view bucket,
     return s3::sign_request(*credentials_for(bucket, now), cfg_, method, bucket, key, std::move(query),
                             std::move(headers), payload_hash, now, &cache_);
   }
-
 
 URLMINT_DECL auto signer::same_options(const presign_options& a, const presign_options& b) noexcept -> bool {
   if (a.method != b.method || a.expires_in != b.expires_in || a.headers.size() != b.headers.size() ||
@@ -124,13 +115,11 @@ URLMINT_DECL auto signer::append_with(const state& st, std::string& out, std::st
         ec);
   }
 
-
 URLMINT_DECL auto signer::current(time_point now) const -> const state& {
     const state* st = state_.load(std::memory_order_acquire);
     if (st != nullptr && st->current_at(now)) return *st;
     return rotate(now);
   }
-
 
 URLMINT_DECL auto signer::current(time_point now, std::error_code& ec) const noexcept -> const state* {
     ec.clear();
@@ -145,7 +134,6 @@ URLMINT_DECL auto signer::current(time_point now, std::error_code& ec) const noe
     }
     return nullptr;
   }
-
 
 URLMINT_DECL auto signer::rotate(time_point now) const -> const state& {
     std::lock_guard<std::mutex> lock(rotate_mutex_);
@@ -172,20 +160,17 @@ URLMINT_DECL auto signer::rotate(time_point now) const -> const state& {
     return *published;
   }
 
-
 URLMINT_DECL presigner::presigner(const signer& s, std::string bucket, presign_options opts) : signer_(&s), bucket_(std::move(bucket)), opts_(std::move(opts)) {
     std::error_code ec;
     const signer::state& st = signer_->current(clock::now());
     if (!bind(st, ec)) detail::throw_presign_error(*st.creds, signer_->cfg_, bucket_, "key", opts_, clock::now());
   }
 
-
 URLMINT_DECL auto presigner::append(std::string& out, std::string_view key, time_point now) -> void {
     std::error_code ec;
     append(out, key, now, ec);
     if (ec) detail::throw_presign_error(*signer_->current(now).creds, signer_->cfg_, bucket_, key, opts_, now);
   }
-
 
 URLMINT_DECL auto presigner::append(std::string& out, std::string_view key, time_point now, std::error_code& ec) -> void {
     const std::size_t start = out.size();
@@ -197,13 +182,11 @@ URLMINT_DECL auto presigner::append(std::string& out, std::string_view key, time
     }
   }
 
-
 URLMINT_DECL auto presigner::presign(std::string_view key, time_point now) -> std::string {
     std::string url;
     append(url, key, now);
     return url;
   }
-
 
 URLMINT_DECL auto presigner::write(char* dst, std::size_t room, std::string_view key, time_point now, std::error_code& ec) -> std::size_t {
     ec.clear();
@@ -218,7 +201,6 @@ URLMINT_DECL auto presigner::write(char* dst, std::size_t room, std::string_view
         dst, key, now, [st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st->pads_for(date, pads); },
         ec);
   }
-
 
 URLMINT_DECL auto presigner::bind(const signer::state& st, std::error_code& ec) -> bool {
     if (!target_.prepare(st.plan, bucket_, opts_, ec)) return false;
