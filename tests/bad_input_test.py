@@ -198,6 +198,19 @@ expect_error("presign no object", ["s3", "presign"], (2,))
 expect_error("presign --header without colon", ["s3", "presign", OBJ, "--header", "NoColon"], (2,))
 expect_error("presign --query without name", ["s3", "presign", OBJ, "--query", "=v"], (2,))
 expect_error("presign --batch with a key", ["s3", "presign", "--batch", OBJ], (2,), "stdin")
+# A bucket the workers refuse is reported once, from the main thread (it aborted with --jobs 2).
+for jobs in ["1", "2"]:
+    expect_error(f"presign --batch --jobs {jobs} of an invalid bucket", ["s3", "presign", "--batch", "s3://Bad_Bucket",
+                 "--jobs", jobs], (2,), "Bad_Bucket", stdin=b"a.png\n")
+# An access point's URLs in a batch are the single presign's, URL for URL.
+AP = "arn:aws:s3:us-east-1:123456789012:accesspoint/reports"
+batch = run(["s3", "presign", "--batch", f"s3://{AP}", "--now", "20130524T000000Z", "--region", "us-east-1"],
+            stdin=b"a.png\nb c/d.png\n")
+singles = [run(["s3", "presign", f"s3://{AP}/{k}", "--now", "20130524T000000Z", "--region", "us-east-1"]).stdout
+           for k in ["a.png", "b c/d.png"]]
+check("presign --batch of an access point ARN: the single presign's URLs",
+      batch.returncode == 0 and batch.stdout == b"".join(singles) and b"s3-accesspoint.us-east-1" in batch.stdout,
+      text(batch.stdout + batch.stderr)[:600])
 for value in ["2013-05-24", "20130230T000000Z", "20130524T246000Z", "20130524T000000", "", "now",
               "99991231T235959Z", "16000101T000000Z", "20130524T000000Z\n"]:
     expect_error(f"presign --now {value!r}", ["s3", "presign", OBJ, "--now", value], contains="--now", codes=(2,))

@@ -349,3 +349,41 @@ TEST_CASE("a presigner gives the signer's bytes across seconds, days and extra h
     CHECK(buffer == general(c, {}, "examplebucket", key, o, now));
   }
 }
+
+TEST_CASE("a presigner of an access point, Accelerate or an MRAP gives the general steps' URLs", "[s3][fastpath]") {
+  const urlmint::credentials c("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                               "IQoJb3JpZ2luX2VjEXAMPLETOKEN");
+  s3::presign_options o;
+  o.headers.push_back({"Content-Type", "image/png"});
+  s3::config accelerate;
+  accelerate.use_accelerate = true;
+  s3::config object_lambda;
+  object_lambda.region = "us-west-2";
+  object_lambda.use_arn_region = true;
+  const std::pair<s3::config, std::string> cases[] = {
+      {s3::config{}, "arn:aws:s3:us-east-1:123456789012:accesspoint/reports"},
+      {object_lambda, "arn:aws:s3-object-lambda:us-east-2:123456789012:accesspoint/thumbs"},
+      {accelerate, "examplebucket"},
+  };
+  for (const auto& [cfg, bucket] : cases) {
+    const s3::signer signer(c, cfg);
+    s3::presigner p(signer, bucket, o);
+    for (int i = 0; i < 3; ++i) {
+      const urlmint::time_point now = may_24_2013 + seconds(i * 86399);
+      const std::string key = "photos/" + std::to_string(i) + " a.png";
+      CHECK(p.presign(key, now) == general(c, cfg, bucket, key, o, now));
+      CHECK(signer.presign(bucket, key, o, now) == general(c, cfg, bucket, key, o, now));
+    }
+  }
+  // SigV4a signatures are randomized: the URL up to the signature is the general steps', and the
+  // signature verifies with the key pair.
+  const std::string mrap = "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap";
+  const s3::signer signer(c, {});
+  s3::presigner p(signer, mrap, o);
+  const std::string url = p.presign("a b.png", may_24_2013);
+  const auto steps = s3::presign_steps(c, {}, mrap, "a b.png", o, may_24_2013);
+  const std::size_t signature_at = url.find("&X-Amz-Signature=");
+  REQUIRE(signature_at != std::string::npos);
+  CHECK(url.substr(0, signature_at) == signer.presign(mrap, "a b.png", o, may_24_2013).substr(0, signature_at));
+  CHECK(urlmint::sigv4a::key_pair(c).verify(steps.string_to_sign, url.substr(signature_at + 17)));
+}

@@ -358,7 +358,8 @@ class signer {
 /// the bucket and options are validated and laid out once, the timestamp is formatted once a
 /// second and the day's signing key is kept, so a URL costs little more than its SHA-256
 /// blocks. The same bytes as signer::presign. Follows the signer's credential rotations.
-/// Not thread-safe: give each thread its own (they share the signer, which is).
+/// Not thread-safe: give each thread its own (they share the signer, which is). Any bucket but
+/// a directory bucket (whose URLs need an S3 Express session: use signer::presign).
 class presigner {
  public:
   /// Throws errc::invalid_argument (the message of s3::presign) when no key could be presigned
@@ -390,6 +391,7 @@ class presigner {
   std::string bucket_;
   presign_options opts_;
   std::uint64_t generation_ = 0;
+  detail::presign_plan own_plan_;  // an access point's, an MRAP's or Accelerate's (resolved); else unused
   detail::presign_target target_;
 };
 

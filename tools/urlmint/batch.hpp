@@ -282,6 +282,9 @@ int run_batch(const char* command, const char* what, unsigned jobs, MakeWorker m
     bool input_done = false;
     bool stop = false;
 
+    // One worker made here first: what a worker refuses (a bad bucket, no credentials) is then
+    // thrown on this thread and reported as one line, not thrown on a worker thread.
+    { auto probe = make_worker(); }
     std::vector<std::thread> workers;
     for (unsigned t = 0; t < jobs; ++t) {
       workers.emplace_back([&] {

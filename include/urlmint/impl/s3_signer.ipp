@@ -198,12 +198,25 @@ URLMINT_DECL auto presigner::write(char* dst, std::size_t room, std::string_view
       return 0;
     }
     return target_.write(
-        dst, key, now, [st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st->pads_for(date, pads); },
+        dst, key, now,
+        [this, st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
+          if (own_plan_.resolved)  // the bucket's own region and service: the signer's key cache
+            pads = signer_->cache_.get(st->creds->secret_access_key.reveal(), date, own_plan_.region, own_plan_.service)
+                       ->hmac()
+                       .pads();
+          else
+            st->pads_for(date, pads);
+        },
         ec);
   }
 
 URLMINT_DECL auto presigner::bind(const signer::state& st, std::error_code& ec) -> bool {
-    if (!target_.prepare(st.plan, bucket_, opts_, ec)) return false;
+    const detail::presign_plan* plan = &st.plan;
+    if (mrap::is_mrap_arn(bucket_) || detail::general_presign_only(signer_->cfg_, bucket_)) {
+      own_plan_ = detail::make_resolved_plan(*st.creds, signer_->cfg_, bucket_);  // its own host and scope
+      plan = &own_plan_;
+    }
+    if (!target_.prepare(*plan, bucket_, opts_, ec)) return false;
     generation_ = st.generation;
     return true;
   }
