@@ -88,8 +88,7 @@ URLMINT_DECL void validate(const credentials& c);
 class credentials_source {
  public:
   /// Fixed credentials (long-term keys, or a snapshot the caller renews itself).
-  credentials_source(credentials fixed)  // NOLINT(google-explicit-constructor): credentials pass as before
-      : impl_(std::make_shared<fixed_impl>(std::make_shared<const credentials>(std::move(fixed)))) {}
+  URLMINT_DECL credentials_source(credentials fixed);  // NOLINT(google-explicit-constructor): as before
 
   /// A rotating source: any `T` with `std::shared_ptr<const credentials> get(time_point now)`,
   /// e.g. providers::provider. When `T` also has `get(time_point now, time_point& current_until)`

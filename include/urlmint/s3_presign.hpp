@@ -241,7 +241,7 @@ class signer {
   /// Throws errc::invalid_credentials for incomplete fixed credentials. A rotating source is
   /// first asked when the first URL or request is signed.
   signer(credentials_source source, config cfg);
-  ~signer() { delete state_.load(std::memory_order_relaxed); }
+  URLMINT_DECL ~signer();
   signer(const signer&) = delete;
   signer& operator=(const signer&) = delete;
 

@@ -8,6 +8,9 @@
 
 namespace urlmint {
 
+URLMINT_DECL credentials_source::credentials_source(credentials fixed)
+    : impl_(std::make_shared<fixed_impl>(std::make_shared<const credentials>(std::move(fixed)))) {}
+
 URLMINT_DECL void validate(const credentials& c) {
   if (c.access_key_id.empty())
     throw error(errc::invalid_credentials,

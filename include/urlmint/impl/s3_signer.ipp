@@ -14,6 +14,8 @@ URLMINT_DECL signer::signer(credentials_source source, config cfg)
     if (!source_.rotates()) current(time_point{});
   }
 
+URLMINT_DECL signer::~signer() { delete state_.load(std::memory_order_relaxed); }
+
 URLMINT_DECL auto signer::credentials_for(std::string_view bucket, time_point now) const -> std::shared_ptr<const credentials> {
     if (!s3express::is_directory_bucket(bucket)) return credentials_at(now);
     if (!sessions_)
