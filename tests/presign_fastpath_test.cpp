@@ -387,3 +387,17 @@ TEST_CASE("a presigner of an access point, Accelerate or an MRAP gives the gener
   CHECK(url.substr(0, signature_at) == signer.presign(mrap, "a b.png", o, may_24_2013).substr(0, signature_at));
   CHECK(urlmint::sigv4a::key_pair(c).verify(steps.string_to_sign, url.substr(signature_at + 17)));
 }
+
+TEST_CASE("a presigner refuses a directory bucket in one line that names the signer", "[s3][fastpath]") {
+  // Its URLs are signed with the bucket's S3 Express session, which changes apart from the
+  // signer's rotations; before this refusal the presigner said only "cannot presign".
+  const urlmint::credentials c("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  const s3::signer signer(c, {});
+  CHECK_THROWS_WITH(s3::presigner(signer, "reports--use1-az4--x-s3", {}),
+                    "s3: presigner: \"reports--use1-az4--x-s3\" is a directory bucket, whose URLs are signed with "
+                    "its S3 Express session; use signer::presign, which asks the signer's session cache");
+  CHECK(s3::detail::needs_resolved_plan({}, "reports--use1-az4--x-s3"));
+  CHECK(s3::detail::needs_resolved_plan({}, "arn:aws:s3:us-east-1:123456789012:accesspoint/reports"));
+  CHECK(s3::detail::needs_resolved_plan({}, "arn:not-an-arn"));  // resolve() words the refusal
+  CHECK_FALSE(s3::detail::needs_resolved_plan({}, "examplebucket"));
+}

@@ -65,8 +65,13 @@ struct presign_plan {
 
 URLMINT_DECL presign_plan make_presign_plan(const credentials& creds, const config& cfg);
 
-// The plan for one bucket that s3::resolve() addresses and scopes itself (detail::
-// general_presign_only, signed_outside_sigv4): its host, path and signing scope, with
+// Whether `bucket` gets a plan of its own (make_resolved_plan) instead of the configuration's
+// shared one: access point and multi-region access point ARNs (their own host, region and
+// service; SigV4a), directory buckets (s3express, signed with their session) and Accelerate.
+URLMINT_DECL bool needs_resolved_plan(const config& cfg, std::string_view bucket) noexcept;
+
+// The plan for one bucket that s3::resolve() addresses and scopes itself (see
+// needs_resolved_plan): its host, path and signing scope, with
 // SigV4a's key for a multi-region access point and the session token's name for a directory
 // bucket (`creds` is then the S3 Express session). Unusable where resolve() would throw.
 URLMINT_DECL presign_plan make_resolved_plan(const credentials& creds, const config& cfg, std::string_view bucket);
@@ -363,7 +368,8 @@ class signer {
 class presigner {
  public:
   /// Throws errc::invalid_argument (the message of s3::presign) when no key could be presigned
-  /// with this bucket and these options, or what the credentials source throws.
+  /// with this bucket and these options or the bucket is a directory bucket, or what the
+  /// credentials source throws.
   presigner(const signer& s, std::string bucket, presign_options opts);
   presigner(const presigner&) = delete;
   presigner& operator=(const presigner&) = delete;

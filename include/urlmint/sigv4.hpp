@@ -461,6 +461,10 @@ struct signed_request {
 
 namespace detail {
 
+// Whether a region or service can stand in a credential scope: not empty, and no '/', space or
+// control character (which would split or break the scope). validate(params) refuses the rest.
+URLMINT_DECL bool is_scope_field(std::string_view field) noexcept;
+
 URLMINT_DECL bool has_header(const std::vector<header>& headers, std::string_view lower_name);
 
 URLMINT_DECL std::shared_ptr<const signing_key> key_for(const credentials& creds, std::string_view date,

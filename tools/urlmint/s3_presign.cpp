@@ -57,9 +57,9 @@ class presign_worker {
   presign_worker(const urlmint::s3::signer& signer, const std::string& bucket, const urlmint::s3::presign_options& opts,
                  std::optional<urlmint::time_point> fixed_now)
       : signer_(signer), bucket_(bucket), opts_(opts), fixed_now_(fixed_now) {
-    // Directory buckets (S3 Express sessions) and multi-region access points (SigV4a) are
-    // signed one URL at a time by the signer.
-    if (!urlmint::s3::signed_outside_sigv4(bucket)) presigner_.emplace(signer, bucket, opts);
+    // A directory bucket's URLs are signed with its S3 Express session, which the signer asks
+    // its session cache for at each URL.
+    if (!urlmint::s3express::is_directory_bucket(bucket)) presigner_.emplace(signer, bucket, opts);
   }
   std::size_t need(std::string_view key) const noexcept {
     return presigner_ ? presigner_->max_size(key) + 1 : 3 * key.size() + 8192;

@@ -11,11 +11,16 @@ namespace urlmint {
 namespace s3 {
 namespace detail {
 
+URLMINT_DECL bool needs_resolved_plan(const config& cfg, std::string_view bucket) noexcept {
+  // Every ARN (an access point's, a multi-region access point's, or text resolve() refuses
+  // with its message), a directory bucket, and Accelerate, which puts every bucket in the host.
+  return bucket.substr(0, 4) == "arn:" || s3express::is_directory_bucket(bucket) ||
+         (is_aws_endpoint(cfg) && cfg.use_accelerate);
+}
+
 URLMINT_DECL presign_plan make_presign_plan(const credentials& creds, const config& cfg) {
   presign_plan plan;
-  if (cfg.region.empty()) return plan;
-  for (char c : cfg.region)
-    if (c == '/' || static_cast<unsigned char>(c) <= ' ') return plan;
+  if (!sigv4::detail::is_scope_field(cfg.region)) return plan;
   try {
     validate(creds);
   } catch (const error&) {
@@ -77,11 +82,7 @@ URLMINT_DECL presign_plan make_resolved_plan(const credentials& creds, const con
   if (plan.base_path.empty() || plan.base_path.back() != '/') plan.base_path.append(1, '/');  // path style
   plan.region = mrap_arn ? std::string(sigv4a::all_regions) : std::move(loc.signing_region);
   plan.service = std::move(loc.signing_service);
-  for (std::string_view field : {std::string_view(plan.region), std::string_view(plan.service)}) {
-    if (field.empty()) return plan;
-    for (char c : field)
-      if (c == '/' || static_cast<unsigned char>(c) <= ' ') return plan;
-  }
+  if (!sigv4::detail::is_scope_field(plan.region) || !sigv4::detail::is_scope_field(plan.service)) return plan;
   if (mrap_arn) {
     plan.algorithm = sigv4a::algorithm;
     plan.encoded_region_set = uri_encode(plan.region);
@@ -206,20 +207,10 @@ URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region,
 }
 }  // namespace detail
 
-namespace detail {
-
-// Whether bucket/config take the general SigV4 steps: what the one-pass writer does not lay
-// out (access point ARNs, signed for their own region and service; Transfer Acceleration).
-inline bool general_presign_only(const config& cfg, std::string_view bucket) noexcept {
-  return (bucket.substr(0, 4) == "arn:" && !mrap::is_mrap_arn(bucket)) || (is_aws_endpoint(cfg) && cfg.use_accelerate);
-}
-
-}  // namespace detail
-
 URLMINT_DECL std::string presign(const credentials& creds, const config& cfg, std::string_view bucket,
                            std::string_view key, const presign_options& opts, time_point now,
                            sigv4::signing_key_cache* cache) {
-  const detail::presign_plan plan = signed_outside_sigv4(bucket) || detail::general_presign_only(cfg, bucket)
+  const detail::presign_plan plan = detail::needs_resolved_plan(cfg, bucket)
                                         ? detail::make_resolved_plan(creds, cfg, bucket)
                                         : detail::make_presign_plan(creds, cfg);
   detail::presign_target target;

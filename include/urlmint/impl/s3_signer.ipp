@@ -41,7 +41,7 @@ URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key,
 
 URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now) const -> void {
-    if (signed_outside_sigv4(bucket) || detail::general_presign_only(cfg_, bucket)) {
+    if (detail::needs_resolved_plan(cfg_, bucket)) {
       out += s3::presign(*credentials_for(bucket, now), cfg_, bucket, key, opts, now, &cache_);
       return;
     }
@@ -53,7 +53,7 @@ URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view buck
 
 URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now, std::error_code& ec) const -> void {
-    if (signed_outside_sigv4(bucket) || detail::general_presign_only(cfg_, bucket)) {
+    if (detail::needs_resolved_plan(cfg_, bucket)) {
       ec.clear();
       try {
         presign_append(out, bucket, key, opts, now);
@@ -163,6 +163,10 @@ URLMINT_DECL auto signer::rotate(time_point now) const -> const state& {
   }
 
 URLMINT_DECL presigner::presigner(const signer& s, std::string bucket, presign_options opts) : signer_(&s), bucket_(std::move(bucket)), opts_(std::move(opts)) {
+    if (s3express::is_directory_bucket(bucket_))
+      throw error(errc::invalid_argument, "s3: presigner: \"" + bucket_ +
+                                              "\" is a directory bucket, whose URLs are signed with its S3 Express "
+                                              "session; use signer::presign, which asks the signer's session cache");
     std::error_code ec;
     const signer::state& st = signer_->current(clock::now());
     if (!bind(st, ec)) detail::throw_presign_error(*st.creds, signer_->cfg_, bucket_, "key", opts_, clock::now());
@@ -214,7 +218,11 @@ URLMINT_DECL auto presigner::write(char* dst, std::size_t room, std::string_view
 
 URLMINT_DECL auto presigner::bind(const signer::state& st, std::error_code& ec) -> bool {
     const detail::presign_plan* plan = &st.plan;
-    if (mrap::is_mrap_arn(bucket_) || detail::general_presign_only(signer_->cfg_, bucket_)) {
+    if (s3express::is_directory_bucket(bucket_)) {  // its session changes apart from rotations
+      ec = make_error_code(errc::invalid_argument);
+      return false;
+    }
+    if (detail::needs_resolved_plan(signer_->cfg_, bucket_)) {
       own_plan_ = detail::make_resolved_plan(*st.creds, signer_->cfg_, bucket_);  // its own host and scope
       plan = &own_plan_;
     }

@@ -37,6 +37,13 @@ URLMINT_DECL void validate_header(const header& h) {
                                             "\" has a control character (CR, LF, NUL, ...) in its value; remove it");
 }
 
+URLMINT_DECL bool detail::is_scope_field(std::string_view field) noexcept {
+  if (field.empty()) return false;
+  for (char c : field)
+    if (c == '/' || static_cast<unsigned char>(c) <= ' ') return false;
+  return true;
+}
+
 URLMINT_DECL void validate(const params& p) {
   if (p.region.empty())
     throw error(errc::invalid_argument, "sigv4: region is empty; set it, e.g. \"us-east-1\"");
@@ -44,11 +51,9 @@ URLMINT_DECL void validate(const params& p) {
   if (p.time == unset_time)
     throw error(errc::invalid_argument, "sigv4: the signing time is not set; set params::time, e.g. to urlmint::clock::now()");
   for (std::string_view field : {std::string_view(p.region), std::string_view(p.service)})
-    for (char c : field)
-      if (c == '/' || static_cast<unsigned char>(c) <= ' ')
-        throw error(errc::invalid_argument,
-                    "sigv4: region and service may not contain '/' or whitespace; check \"" + std::string(field) +
-                        "\"");
+    if (!detail::is_scope_field(field))
+      throw error(errc::invalid_argument,
+                  "sigv4: region and service may not contain '/' or whitespace; check \"" + std::string(field) + "\"");
   if (p.location == signature_location::query && p.expires_in) {
     const auto s = p.expires_in->count();
     if (s < 1 || s > max_presign_expiry_seconds)
