@@ -4,7 +4,6 @@
 // Definitions for s3_presign.hpp: included by it when header-only, by <urlmint/src.hpp> once
 // under URLMINT_SEPARATE_COMPILATION.
 
-
 #include "../s3_presign.hpp"
 
 namespace urlmint {
@@ -205,6 +204,7 @@ URLMINT_DECL void derive_pads(const credentials& creds, std::string_view region,
   const sigv4::signing_key derived(creds.secret_access_key.reveal(), date, region, service);
   out = derived.hmac().pads();
 }
+
 }  // namespace detail
 
 URLMINT_DECL std::string presign(const credentials& creds, const config& cfg, std::string_view bucket,
@@ -237,252 +237,227 @@ URLMINT_DECL std::string presign_get_object(const credentials& creds, const conf
   o.expires_in = expires_in;
   return presign(creds, cfg, bucket, key, o, now);
 }
-}  // namespace s3
-}  // namespace urlmint
 
-namespace urlmint {
-namespace s3 {
 namespace detail {
 
 URLMINT_DECL auto presign_target::prepare(const presign_plan& plan, std::string_view bucket, const presign_options& opts, std::error_code& ec) -> bool {
-    ready_ = false;
-    pads_date_ = 0;
-    second_ = -1;
-    ec.clear();
-    std::string_view method;  // as S3 signs it, from any case (see canonical_method)
-    for (std::string_view m : {s3::method::get, s3::method::put, s3::method::head, s3::method::delete_})
-      if (ascii_iequals(opts.method, m)) method = m;
-    const auto expires = opts.expires_in.count();
-    bool virtual_hosted = false;
-    if (!plan.usable || method.empty() || expires < 1 || expires > sigv4::max_presign_expiry_seconds ||
-        !(plan.resolved || route_bucket(plan, bucket, virtual_hosted))) {
+  ready_ = false;
+  pads_date_ = 0;
+  second_ = -1;
+  ec.clear();
+  std::string_view method;  // as S3 signs it, from any case (see canonical_method)
+  for (std::string_view m : {s3::method::get, s3::method::put, s3::method::head, s3::method::delete_})
+    if (ascii_iequals(opts.method, m)) method = m;
+  const auto expires = opts.expires_in.count();
+  bool virtual_hosted = false;
+  if (!plan.usable || method.empty() || expires < 1 || expires > sigv4::max_presign_expiry_seconds ||
+      !(plan.resolved || route_bucket(plan, bucket, virtual_hosted))) {
+    ec = make_error_code(errc::invalid_argument);
+    return false;
+  }
+  // What sigv4::compute refuses: headers that would not be one line on the wire, a control
+  // character in the path.
+  for (const auto& h : opts.headers)
+    if (!sigv4::is_token(h.name) || !sigv4::is_field_value(h.value)) {
       ec = make_error_code(errc::invalid_argument);
       return false;
     }
-    // What sigv4::compute refuses: headers that would not be one line on the wire, a control
-    // character in the path.
-    for (const auto& h : opts.headers)
-      if (!sigv4::is_token(h.name) || !sigv4::is_field_value(h.value)) {
-        ec = make_error_code(errc::invalid_argument);
-        return false;
-      }
-    for (char c : plan.base_path)
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-        ec = make_error_code(errc::invalid_argument);
-        return false;
-      }
-    plan_ = &plan;
-
-    // An upper bound of all the text below, so the arena is sized once and views into it stay.
-    std::size_t extras = 0;  // the extra parameters, encoded, with their '=' and '&'
-    for (const auto& q : opts.query) extras += 3 * (q.name.size() + q.value.size()) + 2;
-    std::size_t header_text = 0;  // the extra headers' names and values with ':' and '\n'
-    for (const auto& h : opts.headers) header_text += h.name.size() + h.value.size() + 2;
-    const std::size_t host_size = (virtual_hosted ? bucket.size() + 1 : 0) + plan.host.size();  // (resolved: in host)
-    const std::size_t credential_size = plan.credential_prefix.size() + 8 + plan.credential_suffix.size();
-    const std::size_t query_bound =
-        extras + credential_size + 3 * (header_text + 5) + plan.encoded_region_set.size() + 200;
-    const std::size_t bound = plan.scheme.size() + 3 + host_size + plan.base_path.size() + 3 * bucket.size() + 2 +
-                              method.size() + 1 +                       // head, method
-                              header_text + 4 * header_text + host_size + 48 +  // headers, tail, scratch
-                              8 + 3 * (header_text + 5) + extras + credential_size + 16 +  // query values
-                              query_bound + plan.scope_tail.size() + 124 + 256;  // query, string to sign, slack
-    char* const base = arena_.reserve(bound);
-    raw_sink w{base};
-
-    // The URL up to the key: scheme://[bucket.]host[base_path][/bucket]/
-    w.append(plan.scheme);
-    w.append("://", 3);
-    const char* const host_at = w.p;
-    if (virtual_hosted) {
-      w.append(bucket);
-      w.push_back('.');
+  for (char c : plan.base_path)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      ec = make_error_code(errc::invalid_argument);
+      return false;
     }
-    w.append(plan.host);
-    host_ = std::string_view(host_at, static_cast<std::size_t>(w.p - host_at));
-    path_at_ = static_cast<std::size_t>(w.p - base);
-    w.append(plan.base_path);  // resolved: the whole path up to the key
-    if (!plan.resolved) {
-      if (!virtual_hosted) {
-        w.push_back('/');
-        uri_encode_to(w, bucket, slash_encoding::encode);
-      }
-      w.push_back('/');
-    }  // the key follows, encoded once with "/" kept: S3 signs the path as sent
-    head_ = std::string_view(base, static_cast<std::size_t>(w.p - base));
+  plan_ = &plan;
 
-    const char* const method_at = w.p;
-    w.append(method);
-    w.push_back('\n');
-    method_nl_ = std::string_view(method_at, static_cast<std::size_t>(w.p - method_at));
+  // An upper bound of all the text below, so the arena is sized once and views into it stay.
+  std::size_t extras = 0;  // the extra parameters, encoded, with their '=' and '&'
+  for (const auto& q : opts.query) extras += 3 * (q.name.size() + q.value.size()) + 2;
+  std::size_t header_text = 0;  // the extra headers' names and values with ':' and '\n'
+  for (const auto& h : opts.headers) header_text += h.name.size() + h.value.size() + 2;
+  const std::size_t host_size = (virtual_hosted ? bucket.size() + 1 : 0) + plan.host.size();  // (resolved: in host)
+  const std::size_t credential_size = plan.credential_prefix.size() + 8 + plan.credential_suffix.size();
+  const std::size_t query_bound =
+      extras + credential_size + 3 * (header_text + 5) + plan.encoded_region_set.size() + 200;
+  const std::size_t bound = plan.scheme.size() + 3 + host_size + plan.base_path.size() + 3 * bucket.size() + 2 +
+                            method.size() + 1 +                       // head, method
+                            header_text + 4 * header_text + host_size + 48 +  // headers, tail, scratch
+                            8 + 3 * (header_text + 5) + extras + credential_size + 16 +  // query values
+                            query_bound + plan.scope_tail.size() + 124 + 256;  // query, string to sign, slack
+  char* const base = arena_.reserve(bound);
+  raw_sink w{base};
 
-    // Canonical headers: the extra headers (lowercased, values canonicalized) and host, unless
-    // the caller signs a Host of their own, sorted; then the signed-headers list.
-    header_count_ = opts.headers.size() + 1;
-    sigv4::detail::header_view* const headers = header_items_.reserve(header_count_);
-    bool has_host = false;
-    for (std::size_t i = 0; i < opts.headers.size(); ++i) {
-      const char* name_at = w.p;
-      sigv4::detail::lowercase_to(w, opts.headers[i].name);
-      const char* value_at = w.p;
-      sigv4::detail::canonical_header_value_to(w, opts.headers[i].value);
-      headers[i] = {std::string_view(name_at, static_cast<std::size_t>(value_at - name_at)),
-                    std::string_view(value_at, static_cast<std::size_t>(w.p - value_at))};
-      if (headers[i].name == "host") has_host = true;
-    }
-    if (has_host) --header_count_;
-    else headers[header_count_ - 1] = {"host", host_};
-    const char* const tail_at = w.p;
-    w.push_back('\n');
-    char* const signed_at_scratch = w.p + 3 * header_text + host_size + 16;  // after the tail's room
-    raw_sink signed_list{signed_at_scratch};
-    sigv4::detail::join_canonical_headers(headers, header_count_, w, signed_list);
-    const std::string_view signed_headers(signed_at_scratch,
-                                          static_cast<std::size_t>(signed_list.p - signed_at_scratch));
-    w.push_back('\n');
-    w.append(signed_headers);  // moves the list into place (the scratch copy lies beyond)
-    w.push_back('\n');
-    w.append(sigv4::unsigned_payload);
-    tail_ = std::string_view(tail_at, static_cast<std::size_t>(w.p - tail_at));
-    const std::string_view signed_in_tail(tail_.data() + tail_.size() - sigv4::unsigned_payload.size() - 1 -
-                                              signed_headers.size(),
-                                          signed_headers.size());
-
-    // X-Amz-Expires's digits.
-    char* const expires_at = w.p;
-    for (auto v = expires; v > 0; v /= 10) *w.p++ = static_cast<char>('0' + v % 10);
-    for (char *lo = expires_at, *hi = w.p - 1; lo < hi; ++lo, --hi) {
-      const char digit = *lo;
-      *lo = *hi;
-      *hi = digit;
-    }
-    const std::string_view expires_text(expires_at, static_cast<std::size_t>(w.p - expires_at));
-    // X-Amz-SignedHeaders's value, encoded (";" becomes %3B).
-    const char* const signed_enc_at = w.p;
-    uri_encode_to(w, signed_in_tail, slash_encoding::encode);
-    const std::string_view signed_encoded(signed_enc_at, static_cast<std::size_t>(w.p - signed_enc_at));
-
-    // The extra query parameters, encoded once.
-    // (A caller's parameter named like X-Amz-Date sorts against its value, which changes
-    // with the time: set_time() puts the query in order again every second for that reason.)
-    items_ = query_items_.reserve(opts.query.size() + 7);
-    query_item* const items = items_;
-    std::size_t n = 0;
-    for (const auto& q : opts.query) {
-      const char* name_at = w.p;
-      uri_encode_to(w, q.name, slash_encoding::encode);
-      const char* value_at = w.p;
-      uri_encode_to(w, q.value, slash_encoding::encode);
-      items[n++] = {name_at, static_cast<std::size_t>(value_at - name_at), value_at,
-                    static_cast<std::size_t>(w.p - value_at), false};
-    }
-    // The X-Amz-Credential value with room for the date, which set_time() fills in.
-    char* const credential_at = w.p;
-    w.append(plan.credential_prefix);
-    w.append("00000000", 8);
-    w.append(plan.credential_suffix);
-    credential_ = std::string_view(credential_at, static_cast<std::size_t>(w.p - credential_at));
-    char* const timestamp_at = w.p;
-    w.append("00000000T000000Z", 16);
-    timestamp_value_ = std::string_view(timestamp_at, 16);
-    items[n++] = {"X-Amz-Algorithm", 15, plan.algorithm.data(), plan.algorithm.size(), false};
-    items[n++] = {"X-Amz-Credential", 16, credential_.data(), credential_.size(), false};
-    items[n++] = {"X-Amz-Date", 10, timestamp_at, 16, false};
-    items[n++] = {"X-Amz-Expires", 13, expires_text.data(), expires_text.size(), false};
-    items[n++] = {"X-Amz-SignedHeaders", 19, signed_encoded.data(), signed_encoded.size(), false};
-    if (!plan.encoded_region_set.empty())
-      items[n++] = {"X-Amz-Region-Set", 16, plan.encoded_region_set.data(), plan.encoded_region_set.size(), false};
-    token_ = plan.encoded_token.reveal();
-    if (!token_.empty()) items[n++] = {plan.token_name.data(), plan.token_name.size(), token_.data(), token_.size(), true};
-    item_count_ = n;
-    query_size_ = n - 1;
-    for (std::size_t i = 0; i < n; ++i) query_size_ += items[i].name_size + 1 + items[i].value_size;
-    query_at_ = w.p;  // laid out by set_time(), on the first URL
-    w.p += query_size_ - token_.size();
-
-    // The string to sign: ALGORITHM "\n" TIMESTAMP "\n" DATE SCOPE-TAIL "\n" HEX, the scope tail
-    // being "/" REGION "/" SERVICE "/aws4_request" (SigV4a's has no region).
-    char* const sts_at = w.p;
-    w.append(plan.algorithm);
-    w.push_back('\n');
-    sts_time_at_ = plan.algorithm.size() + 1;
-    w.append("00000000T000000Z", 16);
-    w.push_back('\n');
-    w.append("00000000", 8);
-    w.append(plan.scope_tail);
-    w.push_back('\n');
-    sts_ = sts_at;
-    sts_size_ = static_cast<std::size_t>(w.p - sts_at) + 64;
-    ready_ = true;
-    return true;
+  // The URL up to the key: scheme://[bucket.]host[base_path][/bucket]/
+  w.append(plan.scheme);
+  w.append("://", 3);
+  const char* const host_at = w.p;
+  if (virtual_hosted) {
+    w.append(bucket);
+    w.push_back('.');
   }
+  w.append(plan.host);
+  host_ = std::string_view(host_at, static_cast<std::size_t>(w.p - host_at));
+  path_at_ = static_cast<std::size_t>(w.p - base);
+  w.append(plan.base_path);  // resolved: the whole path up to the key
+  if (!plan.resolved) {
+    if (!virtual_hosted) {
+      w.push_back('/');
+      uri_encode_to(w, bucket, slash_encoding::encode);
+    }
+    w.push_back('/');
+  }  // the key follows, encoded once with "/" kept: S3 signs the path as sent
+  head_ = std::string_view(base, static_cast<std::size_t>(w.p - base));
 
-}  // namespace detail
-}  // namespace s3
-}  // namespace urlmint
+  const char* const method_at = w.p;
+  w.append(method);
+  w.push_back('\n');
+  method_nl_ = std::string_view(method_at, static_cast<std::size_t>(w.p - method_at));
 
-namespace urlmint {
-namespace s3 {
-namespace detail {
+  // Canonical headers: the extra headers (lowercased, values canonicalized) and host, unless
+  // the caller signs a Host of their own, sorted; then the signed-headers list.
+  header_count_ = opts.headers.size() + 1;
+  sigv4::detail::header_view* const headers = header_items_.reserve(header_count_);
+  bool has_host = false;
+  for (std::size_t i = 0; i < opts.headers.size(); ++i) {
+    const char* name_at = w.p;
+    sigv4::detail::lowercase_to(w, opts.headers[i].name);
+    const char* value_at = w.p;
+    sigv4::detail::canonical_header_value_to(w, opts.headers[i].value);
+    headers[i] = {std::string_view(name_at, static_cast<std::size_t>(value_at - name_at)),
+                  std::string_view(value_at, static_cast<std::size_t>(w.p - value_at))};
+    if (headers[i].name == "host") has_host = true;
+  }
+  if (has_host) --header_count_;
+  else headers[header_count_ - 1] = {"host", host_};
+  const char* const tail_at = w.p;
+  w.push_back('\n');
+  char* const signed_at_scratch = w.p + 3 * header_text + host_size + 16;  // after the tail's room
+  raw_sink signed_list{signed_at_scratch};
+  sigv4::detail::join_canonical_headers(headers, header_count_, w, signed_list);
+  const std::string_view signed_headers(signed_at_scratch,
+                                        static_cast<std::size_t>(signed_list.p - signed_at_scratch));
+  w.push_back('\n');
+  w.append(signed_headers);  // moves the list into place (the scratch copy lies beyond)
+  w.push_back('\n');
+  w.append(sigv4::unsigned_payload);
+  tail_ = std::string_view(tail_at, static_cast<std::size_t>(w.p - tail_at));
+  const std::string_view signed_in_tail(tail_.data() + tail_.size() - sigv4::unsigned_payload.size() - 1 -
+                                            signed_headers.size(),
+                                        signed_headers.size());
+
+  // X-Amz-Expires's digits.
+  char* const expires_at = w.p;
+  for (auto v = expires; v > 0; v /= 10) *w.p++ = static_cast<char>('0' + v % 10);
+  for (char *lo = expires_at, *hi = w.p - 1; lo < hi; ++lo, --hi) {
+    const char digit = *lo;
+    *lo = *hi;
+    *hi = digit;
+  }
+  const std::string_view expires_text(expires_at, static_cast<std::size_t>(w.p - expires_at));
+  // X-Amz-SignedHeaders's value, encoded (";" becomes %3B).
+  const char* const signed_enc_at = w.p;
+  uri_encode_to(w, signed_in_tail, slash_encoding::encode);
+  const std::string_view signed_encoded(signed_enc_at, static_cast<std::size_t>(w.p - signed_enc_at));
+
+  // The extra query parameters, encoded once.
+  // (A caller's parameter named like X-Amz-Date sorts against its value, which changes
+  // with the time: set_time() puts the query in order again every second for that reason.)
+  items_ = query_items_.reserve(opts.query.size() + 7);
+  query_item* const items = items_;
+  std::size_t n = 0;
+  for (const auto& q : opts.query) {
+    const char* name_at = w.p;
+    uri_encode_to(w, q.name, slash_encoding::encode);
+    const char* value_at = w.p;
+    uri_encode_to(w, q.value, slash_encoding::encode);
+    items[n++] = {name_at, static_cast<std::size_t>(value_at - name_at), value_at,
+                  static_cast<std::size_t>(w.p - value_at), false};
+  }
+  // The X-Amz-Credential value with room for the date, which set_time() fills in.
+  char* const credential_at = w.p;
+  w.append(plan.credential_prefix);
+  w.append("00000000", 8);
+  w.append(plan.credential_suffix);
+  credential_ = std::string_view(credential_at, static_cast<std::size_t>(w.p - credential_at));
+  char* const timestamp_at = w.p;
+  w.append("00000000T000000Z", 16);
+  timestamp_value_ = std::string_view(timestamp_at, 16);
+  items[n++] = {"X-Amz-Algorithm", 15, plan.algorithm.data(), plan.algorithm.size(), false};
+  items[n++] = {"X-Amz-Credential", 16, credential_.data(), credential_.size(), false};
+  items[n++] = {"X-Amz-Date", 10, timestamp_at, 16, false};
+  items[n++] = {"X-Amz-Expires", 13, expires_text.data(), expires_text.size(), false};
+  items[n++] = {"X-Amz-SignedHeaders", 19, signed_encoded.data(), signed_encoded.size(), false};
+  if (!plan.encoded_region_set.empty())
+    items[n++] = {"X-Amz-Region-Set", 16, plan.encoded_region_set.data(), plan.encoded_region_set.size(), false};
+  token_ = plan.encoded_token.reveal();
+  if (!token_.empty()) items[n++] = {plan.token_name.data(), plan.token_name.size(), token_.data(), token_.size(), true};
+  item_count_ = n;
+  query_size_ = n - 1;
+  for (std::size_t i = 0; i < n; ++i) query_size_ += items[i].name_size + 1 + items[i].value_size;
+  query_at_ = w.p;  // laid out by set_time(), on the first URL
+  w.p += query_size_ - token_.size();
+
+  // The string to sign: ALGORITHM "\n" TIMESTAMP "\n" DATE SCOPE-TAIL "\n" HEX, the scope tail
+  // being "/" REGION "/" SERVICE "/aws4_request" (SigV4a's has no region).
+  char* const sts_at = w.p;
+  w.append(plan.algorithm);
+  w.push_back('\n');
+  sts_time_at_ = plan.algorithm.size() + 1;
+  w.append("00000000T000000Z", 16);
+  w.push_back('\n');
+  w.append("00000000", 8);
+  w.append(plan.scope_tail);
+  w.push_back('\n');
+  sts_ = sts_at;
+  sts_size_ = static_cast<std::size_t>(w.p - sts_at) + 64;
+  ready_ = true;
+  return true;
+}
+
 
 URLMINT_DECL auto presign_target::max_size(std::string_view key) const noexcept -> std::size_t {
-    // The signature: 64 hex digits, or SigV4a's DER ECDSA signature (at most 72 bytes) in hex.
-    return head_.size() + 3 * key.size() + 1 + query_size_ + 17 + (plan_ != nullptr && plan_->ecdsa_key ? 144 : 64);
-  }
+  // The signature: 64 hex digits, or SigV4a's DER ECDSA signature (at most 72 bytes) in hex.
+  return head_.size() + 3 * key.size() + 1 + query_size_ + 17 + (plan_ != nullptr && plan_->ecdsa_key ? 144 : 64);
+}
 
-}  // namespace detail
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-namespace detail {
 
 URLMINT_DECL auto presign_target::lay_out_query() noexcept -> void {
-    query_item* const items = items_;
-    for (std::size_t i = 1; i < item_count_; ++i) {
-      const query_item item = items[i];
-      std::size_t j = i;
-      for (; j > 0 && item < items[j - 1]; --j) items[j] = items[j - 1];
-      items[j] = item;
-    }
-    raw_sink q{query_at_};
-    token_at_ = std::string_view::npos;
-    for (std::size_t i = 0; i < item_count_; ++i) {
-      if (i > 0) q.push_back('&');
-      q.append(items[i].name, items[i].name_size);
-      q.push_back('=');
-      if (items[i].is_token) token_at_ = static_cast<std::size_t>(q.p - query_at_);
-      else q.append(items[i].value, items[i].value_size);
-    }
-    query_text_size_ = static_cast<std::size_t>(q.p - query_at_);
-    if (token_at_ == std::string_view::npos) token_at_ = query_text_size_;
+  query_item* const items = items_;
+  for (std::size_t i = 1; i < item_count_; ++i) {
+    const query_item item = items[i];
+    std::size_t j = i;
+    for (; j > 0 && item < items[j - 1]; --j) items[j] = items[j - 1];
+    items[j] = item;
   }
+  raw_sink q{query_at_};
+  token_at_ = std::string_view::npos;
+  for (std::size_t i = 0; i < item_count_; ++i) {
+    if (i > 0) q.push_back('&');
+    q.append(items[i].name, items[i].name_size);
+    q.push_back('=');
+    if (items[i].is_token) token_at_ = static_cast<std::size_t>(q.p - query_at_);
+    else q.append(items[i].value, items[i].value_size);
+  }
+  query_text_size_ = static_cast<std::size_t>(q.p - query_at_);
+  if (token_at_ == std::string_view::npos) token_at_ = query_text_size_;
+}
 
-}  // namespace detail
-}  // namespace s3
-}  // namespace urlmint
-
-namespace urlmint {
-namespace s3 {
-namespace detail {
 
 URLMINT_DECL auto presign_target::set_time(std::int64_t second) -> void {
-    second_ = second;
-    const amz_date when = format_amz_date(from_unix_seconds(second));
-    std::memcpy(date_, when.text.data(), 8);
-    std::uint64_t word = 0;
-    std::memcpy(&word, date_, 8);
-    date_word_ = word;
-    // The string to sign's timestamp and scope date.
-    std::memcpy(sts_ + sts_time_at_, when.text.data(), 16);
-    std::memcpy(sts_ + sts_time_at_ + 17, when.text.data(), 8);
-    // The query's: X-Amz-Credential's date and X-Amz-Date, then the order again if a caller's
-    // parameter sorts against them.
-    std::memcpy(const_cast<char*>(credential_.data()) + plan_->credential_prefix.size(), when.text.data(), 8);
-    std::memcpy(const_cast<char*>(timestamp_value_.data()), when.text.data(), 16);
-    lay_out_query();
-  }
+  second_ = second;
+  const amz_date when = format_amz_date(from_unix_seconds(second));
+  std::memcpy(date_, when.text.data(), 8);
+  std::uint64_t word = 0;
+  std::memcpy(&word, date_, 8);
+  date_word_ = word;
+  // The string to sign's timestamp and scope date.
+  std::memcpy(sts_ + sts_time_at_, when.text.data(), 16);
+  std::memcpy(sts_ + sts_time_at_ + 17, when.text.data(), 8);
+  // The query's: X-Amz-Credential's date and X-Amz-Date, then the order again if a caller's
+  // parameter sorts against them.
+  std::memcpy(const_cast<char*>(credential_.data()) + plan_->credential_prefix.size(), when.text.data(), 8);
+  std::memcpy(const_cast<char*>(timestamp_value_.data()), when.text.data(), 16);
+  lay_out_query();
+}
 
 }  // namespace detail
 }  // namespace s3
