@@ -93,6 +93,11 @@ def urlmint(args, token=None):
     return subprocess.run([URLMINT, "s3", "presign"] + args, capture_output=True, env=env(token), timeout=60)
 
 
+def verify_cli(url, token=None, *flags):
+    return subprocess.run([URLMINT, "s3", "verify", url, "--now", NOW_FLAG, *flags], capture_output=True,
+                          env=env(token), timeout=60)
+
+
 def botocore_url(key, expires, region, token):
     client = botocore.session.get_session().create_client(
         "s3", region_name=region, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
@@ -128,12 +133,21 @@ def main():
                       ours)
                 check(f"{name}: our signature verifies with the key derived from the secret",
                       verifies(ours, string_to_sign(ours)), ours)
+                v = verify_cli(ours, token)
+                check(f"{name}: urlmint s3 verify accepts our URL", v.returncode == 0, v.stderr.decode())
                 if HAVE_CRT:
                     theirs = botocore_url(key, 900, region, token)
                     check(f"{name}: same URL as botocore+awscrt but the signature",
                           without_signature(ours) == without_signature(theirs), f"\n ours {ours}\n boto {theirs}")
                     check(f"{name}: botocore's signature verifies over the same string to sign",
                           verifies(theirs, string_to_sign(ours)), theirs)
+                    v = verify_cli(theirs, token, "--region", region)
+                    check(f"{name}: urlmint s3 verify accepts botocore+awscrt's URL", v.returncode == 0,
+                          v.stderr.decode())
+                    tampered = theirs.replace("X-Amz-Expires=900", "X-Amz-Expires=901")
+                    v = verify_cli(tampered, token)
+                    check(f"{name}: urlmint s3 verify refuses botocore's URL with another expiry",
+                          v.returncode == 1 and v.stderr.decode().count("signature_mismatch") == 1, v.stderr.decode())
 
     # --batch: one SigV4a URL per line, each verifying.
     r = subprocess.run([URLMINT, "s3", "presign", "--batch", f"s3://{ARN}", "--now", NOW_FLAG], input=b"a.png\nb c.png\n",

@@ -363,7 +363,7 @@ TEST_CASE("malformed URLs are rejected with one line and never crash", "[verify]
     bad.replace(bad.find("AWS4-HMAC-SHA256"), 16, "%0A%0D" + std::string(100, 'x'));
     const auto r = check(bad, may_24_2013);
     CHECK(r.reason == failure::unsupported_algorithm);
-    CHECK(r.message == "X-Amz-Algorithm \"??" + std::string(62, 'x') + "...\" is not supported; only AWS4-HMAC-SHA256 is");
+    CHECK(r.message == "X-Amz-Algorithm \"??" + std::string(62, 'x') + "...\" is not supported; only AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256 are");
   }
   SECTION("bad options are an error, not a verdict") {
     verify::options o;
@@ -556,4 +556,58 @@ TEST_CASE("one signer built on a rotating provider signs every URL with the cred
   CHECK(short_lived == 0);
   CHECK(fetches >= 9);
   CHECK(fetches <= 12);
+}
+
+TEST_CASE("a multi-region access point's SigV4a URL verifies with the key derived from the secret", "[verify][sigv4a]") {
+  const std::string mrap = "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap";
+  s3::presign_options o;
+  o.headers.push_back({"Content-Type", "image/png"});
+  verify::options v;
+  v.headers.push_back({"content-type", "image/png"});
+  for (const urlmint::credentials* creds : {&aws_example, &temporary}) {
+    const std::string url = s3::presign(*creds, {}, mrap, "charts/a b.png", o, may_24_2013);
+    INFO(url);
+    REQUIRE(url.find("X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256") != std::string::npos);
+    const verify::result r = check(url, may_24_2013, v);
+    CHECK(r.message == "presigned URL is valid until 20130524T010000Z");
+    CHECK(r.region == "*");
+    verify::options in_region = v;
+    in_region.region = "eu-west-1";  // "*" covers every region
+    CHECK(check(url, may_24_2013, in_region).valid());
+
+    url_parts parts(url);
+    for (std::size_t i = 0; i < parts.items.size(); ++i) {
+      url_parts edited = parts;
+      if (parts.name(i) == "X-Amz-Region-Set") {
+        edited.items[i] = "X-Amz-Region-Set=us-east-1%2Cus-west-2";
+        CHECK(check(edited.join(), may_24_2013, in_region).reason == failure::wrong_region);
+        in_region.region = "us-west-2";
+        CHECK(check(edited.join(), may_24_2013, in_region).reason == failure::signature_mismatch);  // signed "*"
+        edited.items.erase(edited.items.begin() + static_cast<std::ptrdiff_t>(i));
+        CHECK(check(edited.join(), may_24_2013, v).reason == failure::missing_parameter);
+      } else if (parts.name(i) == "X-Amz-Credential") {
+        edited.items[i] += "%2Fextra";
+        CHECK(check(edited.join(), may_24_2013, v).reason == failure::malformed_credential);
+      } else if (parts.name(i) == "X-Amz-Signature") {
+        edited.items[i] = "X-Amz-Signature=" + std::string(64, 'a');
+        CHECK(check(edited.join(), may_24_2013, v).reason == failure::signature_mismatch);
+        edited.items[i] = "X-Amz-Signature=30XY";
+        CHECK(check(edited.join(), may_24_2013, v).reason == failure::malformed_signature);
+      }
+    }
+    // The key, the method and the signed header's value are signed.
+    std::string other_key = url;
+    other_key.replace(other_key.find("charts/"), 7, "charts-");
+    CHECK(check(other_key, may_24_2013, v).reason == failure::signature_mismatch);
+    verify::options put = v;
+    put.method = "PUT";
+    CHECK(check(url, may_24_2013, put).reason == failure::signature_mismatch);
+    verify::options jpeg = v;
+    jpeg.headers[0].value = "image/jpeg";
+    CHECK(check(url, may_24_2013, jpeg).reason == failure::signature_mismatch);
+  }
+  // Another secret behind the same access key id derives another key pair.
+  const urlmint::credentials other("AKIAIOSFODNN7EXAMPLE", "another/secret/of/forty/characters/xxxxx");
+  const std::string url = s3::presign(other, {}, mrap, "k", {}, may_24_2013);
+  CHECK(check(url, may_24_2013).reason == failure::signature_mismatch);
 }

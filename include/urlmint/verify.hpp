@@ -3,7 +3,8 @@
 
 // Checking a SigV4 presigned URL the way S3 does, for S3-compatible gateways, proxies and
 // tests: parse the URL, rebuild the canonical request with the signing steps of sigv4.hpp,
-// compare signatures in constant time, and enforce the time rules (X-Amz-Expires at most
+// compare signatures in constant time (SigV4a, a multi-region access point's: verify the
+// ECDSA signature with the key derived from the secret), and enforce the time rules (X-Amz-Expires at most
 // 7 days, not expired, not dated in the future beyond the 15-minute skew S3 allows).
 // Sans-IO: the caller supplies the time and a function that finds the secret for a key id.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
@@ -34,11 +35,11 @@ enum class failure {
   malformed_url,              ///< not an http(s) URL, bad %-escape, fragment, user info, ...
   missing_parameter,          ///< an X-Amz-* authentication parameter is absent
   duplicate_parameter,        ///< an X-Amz-* authentication parameter appears twice
-  unsupported_algorithm,      ///< X-Amz-Algorithm is not AWS4-HMAC-SHA256
-  malformed_credential,       ///< X-Amz-Credential is not KEY/YYYYMMDD/REGION/SERVICE/aws4_request
+  unsupported_algorithm,      ///< X-Amz-Algorithm is neither AWS4-HMAC-SHA256 nor AWS4-ECDSA-P256-SHA256
+  malformed_credential,       ///< X-Amz-Credential is not KEY/YYYYMMDD/REGION/SERVICE/aws4_request (SigV4a: no REGION)
   malformed_date,             ///< X-Amz-Date is not YYYYMMDDTHHMMSSZ
   scope_date_mismatch,        ///< the credential scope's date is not X-Amz-Date's date
-  wrong_region,               ///< the scope's region is not the expected one
+  wrong_region,               ///< the scope's region (SigV4a: X-Amz-Region-Set) is not (or lacks) the expected one
   wrong_service,              ///< the scope's service is not the expected one (s3)
   wrong_terminator,           ///< the scope does not end in aws4_request
   malformed_expires,          ///< X-Amz-Expires is not a whole number of seconds >= 1
@@ -52,7 +53,7 @@ enum class failure {
   unknown_access_key,         ///< the lookup knows no secret for the access key id
   credentials_expired,        ///< the looked-up temporary credentials have expired
   invalid_token,              ///< X-Amz-Security-Token is missing, unexpected or wrong
-  malformed_signature,        ///< X-Amz-Signature is not 64 lowercase hex digits
+  malformed_signature,        ///< X-Amz-Signature is not 64 lowercase hex digits (SigV4a: DER in lowercase hex)
   signature_mismatch,         ///< the recomputed signature differs (tampering or wrong secret)
 };
 
@@ -120,6 +121,9 @@ URLMINT_DECL std::optional<std::int64_t> parse_seconds(std::string_view text) no
 
 URLMINT_DECL bool is_lower_hex(std::string_view text) noexcept;
 
+// Whether a SigV4a X-Amz-Region-Set ("*", or regions separated by commas) includes `region`.
+URLMINT_DECL bool region_set_covers(std::string_view region_set, std::string_view region) noexcept;
+
 }  // namespace detail
 
 /// Splits an http(s) URL into scheme, Host header, path and decoded query. Returns nullopt for
@@ -136,6 +140,9 @@ URLMINT_DECL std::optional<parsed_url> parse_url(std::string_view url);
 /// signed headers sorted, lowercase, including host and supplied in opts.headers; the session
 /// token equal to the credentials'; and finally the signature, recomputed with the steps of
 /// sigv4.hpp over UNSIGNED-PAYLOAD and compared in constant time.
+/// A SigV4a URL (AWS4-ECDSA-P256-SHA256, a multi-region access point's) has no region in its
+/// scope and needs X-Amz-Region-Set, which must cover opts.region ("*" covers every region);
+/// its signature is verified with the P-256 key derived from the secret (sigv4a::key_pair).
 /// Throws errc::invalid_argument only for unusable `opts` (empty method or service).
 URLMINT_DECL result verify_presigned(std::string_view url, const credentials_lookup& lookup, time_point now,
                                const options& opts = {});

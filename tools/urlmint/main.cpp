@@ -23,7 +23,7 @@ const std::vector<command>& command_table() {
       {"s3", "presign-post", cmd_s3_presign_post, "print a presigned POST form (JSON) for browsers"},
       {"s3", "presign-multipart", cmd_s3_presign_multipart, "start a multipart upload, print part URLs"},
       {"s3", "complete-multipart", cmd_s3_complete_multipart, "complete a presigned multipart upload"},
-      {"s3", "verify", cmd_s3_verify, "check a SigV4 presigned URL as S3 would"},
+      {"s3", "verify", cmd_s3_verify, "check a SigV4 or SigV4a presigned URL as S3 would"},
       {"cloudfront", "url", cmd_cloudfront_url, "print https://DOMAIN/KEY for a public distribution"},
       {"cloudfront", "sign", cmd_cloudfront_sign, "print a CloudFront signed URL"},
       {"cloudfront", "cookies", cmd_cloudfront_cookies, "print CloudFront signed cookies"},

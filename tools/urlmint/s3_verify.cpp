@@ -1,4 +1,4 @@
-// urlmint s3 verify: checks a SigV4 presigned URL the way S3 would, with the caller's
+// urlmint s3 verify: checks a SigV4 (or SigV4a) presigned URL the way S3 would, with the caller's
 // credentials, and says on one line why it fails.
 
 #include <cstdio>  // std::printf, std::fputs
@@ -14,7 +14,8 @@ namespace {
 constexpr const char* verify_help =
     "usage: urlmint s3 verify URL [options]\n"
     "\n"
-    "Checks a SigV4 presigned URL as S3 would: the signature (recomputed with your credentials),\n"
+    "Checks a SigV4 presigned URL as S3 would: the signature (recomputed with your credentials;\n"
+    "a multi-region access point's SigV4a signature is verified with the key derived from them),\n"
     "X-Amz-Expires (at most 604800 s), expiry, a date at most 15 minutes in the future, and the\n"
     "credential scope. Exit 0 and one line on stdout when valid; exit 1 and the reason on stderr.\n"
     "\n"

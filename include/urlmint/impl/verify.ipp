@@ -5,6 +5,7 @@
 // under URLMINT_SEPARATE_COMPILATION.
 
 #include "../verify.hpp"
+#include "../sigv4a.hpp"  // multi-region access points' URLs (AWS4-ECDSA-P256-SHA256)
 
 namespace urlmint {
 namespace verify {
@@ -130,6 +131,17 @@ URLMINT_DECL std::optional<parsed_url> parse_url(std::string_view url) {
   return out;
 }
 
+URLMINT_DECL bool detail::region_set_covers(std::string_view region_set, std::string_view region) noexcept {
+  std::size_t pos = 0;
+  while (pos <= region_set.size()) {
+    const std::size_t comma = find_or_end(region_set, ',', pos);
+    const std::string_view entry = region_set.substr(pos, comma - pos);
+    if (entry == sigv4a::all_regions || entry == region) return true;
+    pos = comma + 1;
+  }
+  return false;
+}
+
 URLMINT_DECL result verify_presigned(std::string_view url, const credentials_lookup& lookup, time_point now,
                                const options& opts) {
   if (opts.method.empty() || opts.service.empty())
@@ -142,10 +154,11 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
 
   // The authentication parameters, each exactly once (names compared case-insensitively so
   // "x-amz-date" next to "X-Amz-Date" counts as a duplicate, not as a second, unsigned date).
-  enum { p_algorithm, p_credential, p_date, p_expires, p_signed_headers, p_signature, p_token, p_count };
+  enum { p_algorithm, p_credential, p_date, p_expires, p_signed_headers, p_signature, p_token, p_region_set, p_count };
   static constexpr std::string_view names[p_count] = {"X-Amz-Algorithm",     "X-Amz-Credential", "X-Amz-Date",
                                                       "X-Amz-Expires",       "X-Amz-SignedHeaders",
-                                                      "X-Amz-Signature",     "X-Amz-Security-Token"};
+                                                      "X-Amz-Signature",     "X-Amz-Security-Token",
+                                                      "X-Amz-Region-Set"};
   const std::string* found[p_count] = {};
   std::vector<sigv4::query_param> signed_query;
   signed_query.reserve(parsed->query.size());
@@ -162,16 +175,23 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
     if (which != p_signature) signed_query.push_back(q);
   }
   for (int i = 0; i < p_count; ++i)
-    if (found[i] == nullptr && i != p_token)
+    if (found[i] == nullptr && i != p_token && i != p_region_set)
       return detail::fail(std::move(r), failure::missing_parameter,
                           std::string(names[i]) + " is missing; this is not a complete SigV4 presigned URL");
 
-  if (*found[p_algorithm] != sigv4::algorithm)
+  // SigV4a (a multi-region access point's URL) signs for a set of regions with an ECDSA key
+  // derived from the secret; its scope has no region.
+  const bool sigv4a = *found[p_algorithm] == sigv4a::algorithm;
+  if (*found[p_algorithm] != sigv4::algorithm && !sigv4a)
     return detail::fail(std::move(r), failure::unsupported_algorithm,
                         "X-Amz-Algorithm \"" + detail::printable(*found[p_algorithm]) +
-                            "\" is not supported; only AWS4-HMAC-SHA256 is");
+                            "\" is not supported; only AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256 are");
+  if (sigv4a && found[p_region_set] == nullptr)
+    return detail::fail(std::move(r), failure::missing_parameter,
+                        "X-Amz-Region-Set is missing; a SigV4a presigned URL names the regions it is signed for");
 
-  // KEY/YYYYMMDD/REGION/SERVICE/aws4_request.
+  // KEY/YYYYMMDD/REGION/SERVICE/aws4_request; SigV4a's: KEY/YYYYMMDD/SERVICE/aws4_request.
+  const std::size_t scope_size = sigv4a ? 4 : 5;
   std::vector<std::string_view> scope_parts;
   {
     const std::string_view credential = *found[p_credential];
@@ -183,11 +203,13 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
     }
     bool empty_part = false;
     for (auto part : scope_parts) empty_part = empty_part || part.empty();
-    if (scope_parts.size() != 5 || empty_part)
+    if (scope_parts.size() != scope_size || empty_part)
       return detail::fail(std::move(r), failure::malformed_credential,
-                          "X-Amz-Credential \"" + detail::printable(credential) +
-                              "\" is not ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request");
+                          "X-Amz-Credential \"" + detail::printable(credential) + "\" is not ACCESS_KEY_ID/YYYYMMDD/" +
+                              (sigv4a ? "" : "REGION/") + "SERVICE/aws4_request");
   }
+  if (sigv4a) scope_parts.insert(scope_parts.begin() + 2, std::string_view(*found[p_region_set]));
+  // From here scope_parts is KEY, DATE, REGION (SigV4a: the region set), SERVICE, aws4_request.
   r.access_key_id = std::string(scope_parts[0]);
   r.region = std::string(scope_parts[2]);
 
@@ -201,7 +223,11 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
     return detail::fail(std::move(r), failure::scope_date_mismatch,
                         "credential scope date " + detail::printable(scope_parts[1]) + " is not X-Amz-Date's day " +
                             std::string(timestamp.substr(0, 8)));
-  if (!opts.region.empty() && scope_parts[2] != opts.region)
+  if (sigv4a && !opts.region.empty() && !detail::region_set_covers(scope_parts[2], opts.region))
+    return detail::fail(std::move(r), failure::wrong_region,
+                        "URL is signed for the regions \"" + detail::printable(scope_parts[2]) + "\", which do not include \"" +
+                            detail::printable(opts.region) + "\"; sign it for that region or for \"*\"");
+  if (!sigv4a && !opts.region.empty() && scope_parts[2] != opts.region)
     return detail::fail(std::move(r), failure::wrong_region,
                         "URL is signed for region \"" + detail::printable(scope_parts[2]) + "\" but \"" +
                             detail::printable(opts.region) + "\" is expected; sign it for that region");
@@ -306,20 +332,36 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
   }
 
   const std::string& given = *found[p_signature];
-  if (given.size() != 64 || !detail::is_lower_hex(given))
+  // SigV4a: a DER ECDSA signature (8 to 72 bytes) in lowercase hex.
+  const bool size_ok = sigv4a ? given.size() >= 16 && given.size() <= 144 && given.size() % 2 == 0 : given.size() == 64;
+  if (!size_ok || !detail::is_lower_hex(given))
     return detail::fail(std::move(r), failure::malformed_signature,
-                        "X-Amz-Signature is not 64 lowercase hex digits");
+                        sigv4a ? "X-Amz-Signature is not a DER ECDSA signature in lowercase hex"
+                               : "X-Amz-Signature is not 64 lowercase hex digits");
 
-  const std::string scope = sigv4::credential_scope(scope_parts[1], scope_parts[2], scope_parts[3]);
   r.canonical_request =
       sigv4::canonical_request(opts.method, sigv4::canonical_uri(parsed->path, sigv4::path_encoding::as_is),
                                sigv4::canonical_query(signed_query), ch.canonical, ch.signed_headers,
                                sigv4::unsigned_payload);
-  r.string_to_sign = sigv4::string_to_sign(timestamp, scope, r.canonical_request);
-  const sigv4::signing_key key(creds->secret_access_key.reveal(), scope_parts[1], scope_parts[2], scope_parts[3]);
-  std::string expected = sigv4::signature(key, r.string_to_sign);
-  const bool match = constant_time_equal(expected, given);
-  secure_wipe(expected.data(), expected.size());
+  bool match = false;
+  if (sigv4a) {
+    const std::string scope = sigv4::detail::regionless_scope(scope_parts[1], scope_parts[3]);
+    r.string_to_sign = sigv4::detail::string_to_sign(sigv4a::algorithm, timestamp, scope, r.canonical_request);
+    std::shared_ptr<const sigv4a::key_pair> key;
+    try {
+      key = sigv4a::detail::key_for(*creds, &sigv4a::process_key_cache());
+    } catch (const error& e) {  // the message names the field, never its value
+      return detail::fail(std::move(r), failure::unknown_access_key, e.what());
+    }
+    match = key->verify(r.string_to_sign, given);
+  } else {
+    const std::string scope = sigv4::credential_scope(scope_parts[1], scope_parts[2], scope_parts[3]);
+    r.string_to_sign = sigv4::string_to_sign(timestamp, scope, r.canonical_request);
+    const sigv4::signing_key key(creds->secret_access_key.reveal(), scope_parts[1], scope_parts[2], scope_parts[3]);
+    std::string expected = sigv4::signature(key, r.string_to_sign);
+    match = constant_time_equal(expected, given);
+    secure_wipe(expected.data(), expected.size());
+  }
   if (!match)
     return detail::fail(std::move(r), failure::signature_mismatch,
                         "signature does not match: the URL was changed after signing, or signed with another "
