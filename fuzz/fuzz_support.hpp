@@ -8,6 +8,7 @@
 #include <cstdint>      // std::uint8_t
 #include <cstdio>       // std::fprintf
 #include <cstdlib>      // std::abort
+#include <string>
 #include <string_view>
 
 #include <urlmint/urlmint.hpp>
@@ -28,6 +29,27 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 
 inline constexpr std::string_view secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 inline constexpr std::string_view token = "FUZZ/SESSION+TOKEN=";
+
+/// `text` with each valid %XX escape decoded (others kept): what a verifier quotes back from a
+/// URL's query values.
+inline std::string lenient_percent_decoded(std::string_view text) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
 
 /// Whether an error message keeps the library's promises: one line, and no secret or token
 /// unless the caller's own `input` carried it (quoting input back is not a leak).

@@ -15,12 +15,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (id == temporary.access_key_id) return temporary;
     return std::nullopt;
   };
+  // The verdict may quote the URL's own values, decoded (e.g. a token swallowed into a broken
+  // X-Amz-Credential): what the input carried, either way, is not a leak.
+  const std::string carried = std::string(text) + '\n' + urlmint_fuzz::lenient_percent_decoded(text);
   urlmint::verify::options opts;
   opts.headers = {{"Content-Type", "text/plain"}};
   for (const char* method : {"GET", "PUT"}) {
     opts.method = method;
     const urlmint::verify::result r = urlmint::verify::verify_presigned(text, lookup, now, opts);
-    urlmint_fuzz::require(urlmint_fuzz::clean_message(r.message, text), "verdict is one line without secrets");
+    urlmint_fuzz::require(urlmint_fuzz::clean_message(r.message, carried), "verdict is one line without secrets");
     urlmint_fuzz::require(r.valid() == (r.reason == urlmint::verify::failure::none), "valid() agrees with reason");
     if (r.valid()) {
       urlmint_fuzz::require(r.expires_at && r.signed_at && *r.expires_at >= now, "a valid URL has not expired");
