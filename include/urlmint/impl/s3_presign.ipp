@@ -413,12 +413,10 @@ URLMINT_DECL auto presign_target::prepare(const presign_plan& plan, std::string_
   return true;
 }
 
-
 URLMINT_DECL auto presign_target::max_size(std::string_view key) const noexcept -> std::size_t {
   // The signature: 64 hex digits, or SigV4a's DER ECDSA signature (at most 72 bytes) in hex.
   return head_.size() + 3 * key.size() + 1 + query_size_ + 17 + (plan_ != nullptr && plan_->ecdsa_key ? 144 : 64);
 }
-
 
 URLMINT_DECL auto presign_target::lay_out_query() noexcept -> void {
   query_item* const items = items_;
@@ -440,7 +438,6 @@ URLMINT_DECL auto presign_target::lay_out_query() noexcept -> void {
   query_text_size_ = static_cast<std::size_t>(q.p - query_at_);
   if (token_at_ == std::string_view::npos) token_at_ = query_text_size_;
 }
-
 
 URLMINT_DECL auto presign_target::set_time(std::int64_t second) -> void {
   second_ = second;

@@ -218,10 +218,6 @@ URLMINT_DECL auto presigner::write(char* dst, std::size_t room, std::string_view
 
 URLMINT_DECL auto presigner::bind(const signer::state& st, std::error_code& ec) -> bool {
   const detail::presign_plan* plan = &st.plan;
-  if (s3express::is_directory_bucket(bucket_)) {  // its session changes apart from rotations
-    ec = make_error_code(errc::invalid_argument);
-    return false;
-  }
   if (detail::needs_resolved_plan(signer_->cfg_, bucket_)) {
     own_plan_ = detail::make_resolved_plan(*st.creds, signer_->cfg_, bucket_);  // its own host and scope
     plan = &own_plan_;

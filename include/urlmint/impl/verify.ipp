@@ -181,17 +181,17 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
 
   // SigV4a (a multi-region access point's URL) signs for a set of regions with an ECDSA key
   // derived from the secret; its scope has no region.
-  const bool sigv4a = *found[p_algorithm] == sigv4a::algorithm;
-  if (*found[p_algorithm] != sigv4::algorithm && !sigv4a)
+  const bool is_sigv4a = *found[p_algorithm] == sigv4a::algorithm;
+  if (*found[p_algorithm] != sigv4::algorithm && !is_sigv4a)
     return detail::fail(std::move(r), failure::unsupported_algorithm,
                         "X-Amz-Algorithm \"" + detail::printable(*found[p_algorithm]) +
                             "\" is not supported; only AWS4-HMAC-SHA256 and AWS4-ECDSA-P256-SHA256 are");
-  if (sigv4a && found[p_region_set] == nullptr)
+  if (is_sigv4a && found[p_region_set] == nullptr)
     return detail::fail(std::move(r), failure::missing_parameter,
                         "X-Amz-Region-Set is missing; a SigV4a presigned URL names the regions it is signed for");
 
   // KEY/YYYYMMDD/REGION/SERVICE/aws4_request; SigV4a's: KEY/YYYYMMDD/SERVICE/aws4_request.
-  const std::size_t scope_size = sigv4a ? 4 : 5;
+  const std::size_t scope_size = is_sigv4a ? 4 : 5;
   std::vector<std::string_view> scope_parts;
   {
     const std::string_view credential = *found[p_credential];
@@ -206,9 +206,9 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
     if (scope_parts.size() != scope_size || empty_part)
       return detail::fail(std::move(r), failure::malformed_credential,
                           "X-Amz-Credential \"" + detail::printable(credential) + "\" is not ACCESS_KEY_ID/YYYYMMDD/" +
-                              (sigv4a ? "" : "REGION/") + "SERVICE/aws4_request");
+                              (is_sigv4a ? "" : "REGION/") + "SERVICE/aws4_request");
   }
-  if (sigv4a) scope_parts.insert(scope_parts.begin() + 2, std::string_view(*found[p_region_set]));
+  if (is_sigv4a) scope_parts.insert(scope_parts.begin() + 2, std::string_view(*found[p_region_set]));
   // From here scope_parts is KEY, DATE, REGION (SigV4a: the region set), SERVICE, aws4_request.
   r.access_key_id = std::string(scope_parts[0]);
   r.region = std::string(scope_parts[2]);
@@ -223,11 +223,11 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
     return detail::fail(std::move(r), failure::scope_date_mismatch,
                         "credential scope date " + detail::printable(scope_parts[1]) + " is not X-Amz-Date's day " +
                             std::string(timestamp.substr(0, 8)));
-  if (sigv4a && !opts.region.empty() && !detail::region_set_covers(scope_parts[2], opts.region))
+  if (is_sigv4a && !opts.region.empty() && !detail::region_set_covers(scope_parts[2], opts.region))
     return detail::fail(std::move(r), failure::wrong_region,
                         "URL is signed for the regions \"" + detail::printable(scope_parts[2]) + "\", which do not include \"" +
                             detail::printable(opts.region) + "\"; sign it for that region or for \"*\"");
-  if (!sigv4a && !opts.region.empty() && scope_parts[2] != opts.region)
+  if (!is_sigv4a && !opts.region.empty() && scope_parts[2] != opts.region)
     return detail::fail(std::move(r), failure::wrong_region,
                         "URL is signed for region \"" + detail::printable(scope_parts[2]) + "\" but \"" +
                             detail::printable(opts.region) + "\" is expected; sign it for that region");
@@ -333,10 +333,10 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
 
   const std::string& given = *found[p_signature];
   // SigV4a: a DER ECDSA signature (8 to 72 bytes) in lowercase hex.
-  const bool size_ok = sigv4a ? given.size() >= 16 && given.size() <= 144 && given.size() % 2 == 0 : given.size() == 64;
+  const bool size_ok = is_sigv4a ? given.size() >= 16 && given.size() <= 144 && given.size() % 2 == 0 : given.size() == 64;
   if (!size_ok || !detail::is_lower_hex(given))
     return detail::fail(std::move(r), failure::malformed_signature,
-                        sigv4a ? "X-Amz-Signature is not a DER ECDSA signature in lowercase hex"
+                        is_sigv4a ? "X-Amz-Signature is not a DER ECDSA signature in lowercase hex"
                                : "X-Amz-Signature is not 64 lowercase hex digits");
 
   r.canonical_request =
@@ -344,7 +344,7 @@ URLMINT_DECL result verify_presigned(std::string_view url, const credentials_loo
                                sigv4::canonical_query(signed_query), ch.canonical, ch.signed_headers,
                                sigv4::unsigned_payload);
   bool match = false;
-  if (sigv4a) {
+  if (is_sigv4a) {
     const std::string scope = sigv4::detail::regionless_scope(scope_parts[1], scope_parts[3]);
     r.string_to_sign = sigv4::detail::string_to_sign(sigv4a::algorithm, timestamp, scope, r.canonical_request);
     std::shared_ptr<const sigv4a::key_pair> key;
