@@ -113,8 +113,9 @@ void BM_presign_get_response_overrides(benchmark::State& state) {
 }
 BENCHMARK(BM_presign_get_response_overrides);
 
-// An access point ARN as the bucket: the signer builds the access point's plan (host, scope,
-// key) for each URL, where a plain bucket's plan is prebuilt once per rotation.
+// An access point ARN as the bucket: the signer keeps the access point's plan (host, scope) in
+// the thread's one-URL cache, built once per rotation like a plain bucket's (before, built per
+// URL: 0.80 M URLs/s against 1.87 M now, this machine).
 void BM_presign_get_access_point(benchmark::State& state) {
   const urlmint::s3::signer signer(example_creds, {});
   const auto o = example_options();

@@ -156,6 +156,7 @@ TEST_CASE("fast and general paths give identical URLs and errors over generated 
     std::string region;
     std::string endpoint;
     s3::addressing_style style;
+    bool accelerate = false;
   };
   const std::vector<setup> setups = {
       {"us-east-1", "", s3::addressing_style::automatic},
@@ -170,9 +171,13 @@ TEST_CASE("fast and general paths give identical URLs and errors over generated 
       {"Bad/Region", "", s3::addressing_style::automatic},
       {"us-east-1", "ftp://nope", s3::addressing_style::automatic},
       {"", "", s3::addressing_style::automatic},
+      {"us-west-2", "", s3::addressing_style::automatic, true},
   };
   const std::vector<std::string> buckets = {"examplebucket", "my.dotted.bucket", "a-b", "UPPER_case",
-                                            "x",             "bucket with space", "sthree-reserved"};
+                                            "x",             "bucket with space", "sthree-reserved",
+                                            // the signer caches these plans per thread, between plain buckets
+                                            "arn:aws:s3:us-east-1:123456789012:accesspoint/reports",
+                                            "arn:aws:s3:eu-west-2:123456789012:accesspoint/ap-2", "arn:not-an-arn"};
   const std::vector<std::string> methods = {"GET", "PUT", "HEAD", "DELETE", "POST", "get", "Put", "PATCH"};
   const std::vector<long> expiries = {1, 60, 3600, 86400, 604800, 0, 604801};
   const std::vector<std::string> names = {"response-content-disposition", "versionId", "X-Amz-Date", "x-id",
@@ -186,6 +191,7 @@ TEST_CASE("fast and general paths give identical URLs and errors over generated 
       cfg.region = st.region;
       cfg.endpoint_url = st.endpoint;
       cfg.style = st.style;
+      cfg.use_accelerate = st.accelerate;
       s3::signer signer(cr, cfg);
       for (int i = 0; i < 60; ++i) {
         const std::string& bucket = buckets[rng() % buckets.size()];
@@ -220,7 +226,7 @@ TEST_CASE("fast and general paths give identical URLs and errors over generated 
       }
     }
   }
-  CHECK(compared == 3 * 12 * 60);
+  CHECK(compared == 3 * 13 * 60);
   CHECK(fast_successes > compared / 5);  // a third of the setups must throw
 }
 
@@ -400,4 +406,36 @@ TEST_CASE("a presigner refuses a directory bucket in one line that names the sig
   CHECK(s3::detail::needs_resolved_plan({}, "arn:aws:s3:us-east-1:123456789012:accesspoint/reports"));
   CHECK(s3::detail::needs_resolved_plan({}, "arn:not-an-arn"));  // resolve() words the refusal
   CHECK_FALSE(s3::detail::needs_resolved_plan({}, "examplebucket"));
+}
+
+TEST_CASE("one thread alternating access points and plain buckets across rotations gets each its own URL",
+          "[s3][fastpath]") {
+  // The signer keeps an access point's plan in the thread's one-URL cache; a plain bucket next
+  // must not sign with it, and a rotation must rebuild it with the new key.
+  struct rotating {
+    int calls = 0;
+    std::shared_ptr<const urlmint::credentials> get(urlmint::time_point) {
+      ++calls;
+      return std::make_shared<const urlmint::credentials>("AKIDROT" + std::to_string(calls),
+                                                          "secret" + std::to_string(calls), "token" + std::to_string(calls));
+    }
+  };
+  auto source = std::make_shared<rotating>();
+  const s3::signer signer(source, {});
+  const std::string buckets[] = {"arn:aws:s3:us-east-1:123456789012:accesspoint/reports", "examplebucket",
+                                 "arn:aws:s3:eu-west-2:123456789012:accesspoint/ap-2", "arn:not-an-arn",
+                                 "arn:aws:s3:eu-west-2:123456789012:accesspoint/ap-2"};
+  s3::presign_options o;
+  o.headers.push_back({"Content-Type", "image/png"});
+  for (int i = 0; i < 20; ++i) {
+    const urlmint::time_point now = may_24_2013 + seconds(i / 5 * 2);  // a new key every 2 s
+    const std::string& bucket = buckets[i % 5];
+    const std::string url = fast(signer, bucket, "k.png", o, now);
+    const urlmint::credentials used("AKIDROT" + std::to_string(source->calls), "secret" + std::to_string(source->calls),
+                                    "token" + std::to_string(source->calls));
+    INFO("bucket " << bucket << ", key id " << used.access_key_id);
+    CHECK(url == general(used, {}, bucket, "k.png", o, now));
+    CHECK(with_ec(signer, bucket, "k.png", o, now) == (url.rfind("error: ", 0) == 0 ? "error" : url));
+  }
+  CHECK(source->calls == 4);
 }

@@ -334,6 +334,7 @@ class signer {
     std::uint64_t generation = 0;
     std::string bucket;
     presign_options opts;
+    detail::presign_plan own_plan;  // an access point's, an MRAP's or Accelerate's (resolved); else unused
     detail::presign_target target;
   };
   URLMINT_DECL static bool same_options(const presign_options& a, const presign_options& b) noexcept;
@@ -341,6 +342,15 @@ class signer {
 
   URLMINT_DECL void append_with(const state& st, std::string& out, std::string_view bucket, std::string_view key,
                    const presign_options& opts, time_point now, std::error_code& ec) const;
+
+  // Prepares `target` for `bucket`: against the state's shared plan, or, for a bucket that
+  // needs_resolved_plan, against its own plan, built into `own_plan` (once per rotation).
+  URLMINT_DECL bool bind_target(const state& st, std::string_view bucket, const presign_options& opts,
+                                detail::presign_plan& own_plan, detail::presign_target& target,
+                                std::error_code& ec) const;
+  // The day's signing key as pad states for URLs written against `plan`.
+  URLMINT_DECL void pads_for(const state& st, const detail::presign_plan& plan, std::string_view date,
+                             urlmint::detail::hmac_sha256_pads& pads) const;
 
   URLMINT_DECL const state& current(time_point now) const;
   // The non-throwing form: nullptr and `ec` set when the source fails.

@@ -41,7 +41,7 @@ URLMINT_DECL auto signer::presign(std::string_view bucket, std::string_view key,
 
 URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now) const -> void {
-  if (detail::needs_resolved_plan(cfg_, bucket)) {
+  if (s3express::is_directory_bucket(bucket)) {  // signed with its S3 Express session, not the state's creds
     out += s3::presign(*credentials_for(bucket, now), cfg_, bucket, key, opts, now, &cache_);
     return;
   }
@@ -53,7 +53,7 @@ URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view buck
 
 URLMINT_DECL auto signer::presign_append(std::string& out, std::string_view bucket, std::string_view key, const presign_options& opts,
                       time_point now, std::error_code& ec) const -> void {
-  if (detail::needs_resolved_plan(cfg_, bucket)) {
+  if (s3express::is_directory_bucket(bucket)) {
     ec.clear();
     try {
       presign_append(out, bucket, key, opts, now);
@@ -106,15 +106,38 @@ URLMINT_DECL auto signer::append_with(const state& st, std::string& out, std::st
         same_options(cache.opts, opts))) {
     cache.signer_id = 0;  // invalid until prepared
     target.keep_pads(false);
-    if (!target.prepare(st.plan, bucket, opts, ec)) return;
+    if (!bind_target(st, bucket, opts, cache.own_plan, target, ec)) return;
     cache.bucket.assign(bucket);
     cache.opts = opts;
     cache.generation = st.generation;
     cache.signer_id = id_;
   }
+  const detail::presign_plan& plan = cache.own_plan.resolved ? cache.own_plan : st.plan;
   target.append_to(
-      out, key, now, [&st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) { st.pads_for(date, pads); },
+      out, key, now,
+      [this, &st, &plan](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
+        pads_for(st, plan, date, pads);
+      },
       ec);
+}
+
+URLMINT_DECL auto signer::bind_target(const state& st, std::string_view bucket, const presign_options& opts,
+                                      detail::presign_plan& own_plan, detail::presign_target& target,
+                                      std::error_code& ec) const -> bool {
+  if (detail::needs_resolved_plan(cfg_, bucket)) {
+    own_plan = detail::make_resolved_plan(*st.creds, cfg_, bucket);  // its own host and scope (unusable: refused)
+    return target.prepare(own_plan, bucket, opts, ec);
+  }
+  if (own_plan.resolved) own_plan = detail::presign_plan{};  // drop the last bucket's token
+  return target.prepare(st.plan, bucket, opts, ec);
+}
+
+URLMINT_DECL auto signer::pads_for(const state& st, const detail::presign_plan& plan, std::string_view date,
+                                   urlmint::detail::hmac_sha256_pads& pads) const -> void {
+  if (plan.resolved)  // a bucket's own region and service: the signer's key cache
+    pads = cache_.get(st.creds->secret_access_key.reveal(), date, plan.region, plan.service)->hmac().pads();
+  else
+    st.pads_for(date, pads);
 }
 
 URLMINT_DECL auto signer::current(time_point now) const -> const state& {
@@ -203,26 +226,17 @@ URLMINT_DECL auto presigner::write(char* dst, std::size_t room, std::string_view
     ec = make_error_code(errc::too_large);
     return 0;
   }
+  const detail::presign_plan& plan = own_plan_.resolved ? own_plan_ : st->plan;
   return target_.write(
       dst, key, now,
-      [this, st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
-        if (own_plan_.resolved)  // the bucket's own region and service: the signer's key cache
-          pads = signer_->cache_.get(st->creds->secret_access_key.reveal(), date, own_plan_.region, own_plan_.service)
-                     ->hmac()
-                     .pads();
-        else
-          st->pads_for(date, pads);
+      [this, st, &plan](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
+        signer_->pads_for(*st, plan, date, pads);
       },
       ec);
 }
 
 URLMINT_DECL auto presigner::bind(const signer::state& st, std::error_code& ec) -> bool {
-  const detail::presign_plan* plan = &st.plan;
-  if (detail::needs_resolved_plan(signer_->cfg_, bucket_)) {
-    own_plan_ = detail::make_resolved_plan(*st.creds, signer_->cfg_, bucket_);  // its own host and scope
-    plan = &own_plan_;
-  }
-  if (!target_.prepare(*plan, bucket_, opts_, ec)) return false;
+  if (!signer_->bind_target(st, bucket_, opts_, own_plan_, target_, ec)) return false;
   generation_ = st.generation;
   return true;
 }
