@@ -348,8 +348,9 @@ class signer {
   URLMINT_DECL bool bind_target(const state& st, std::string_view bucket, const presign_options& opts,
                                 detail::presign_plan& own_plan, detail::presign_target& target,
                                 std::error_code& ec) const;
-  // The day's signing key as pad states for URLs written against `plan`.
-  URLMINT_DECL void pads_for(const state& st, const detail::presign_plan& plan, std::string_view date,
+  // The day's signing key as pad states: for `own_plan`'s region and service when bind_target
+  // built it (resolved), else the state's.
+  URLMINT_DECL void pads_for(const state& st, const detail::presign_plan& own_plan, std::string_view date,
                              urlmint::detail::hmac_sha256_pads& pads) const;
 
   URLMINT_DECL const state& current(time_point now) const;

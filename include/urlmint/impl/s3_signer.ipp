@@ -112,11 +112,11 @@ URLMINT_DECL auto signer::append_with(const state& st, std::string& out, std::st
     cache.generation = st.generation;
     cache.signer_id = id_;
   }
-  const detail::presign_plan& plan = cache.own_plan.resolved ? cache.own_plan : st.plan;
+  const detail::presign_plan& own_plan = cache.own_plan;  // (a thread_local cannot be captured)
   target.append_to(
       out, key, now,
-      [this, &st, &plan](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
-        pads_for(st, plan, date, pads);
+      [this, &st, &own_plan](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
+        pads_for(st, own_plan, date, pads);
       },
       ec);
 }
@@ -132,10 +132,10 @@ URLMINT_DECL auto signer::bind_target(const state& st, std::string_view bucket, 
   return target.prepare(st.plan, bucket, opts, ec);
 }
 
-URLMINT_DECL auto signer::pads_for(const state& st, const detail::presign_plan& plan, std::string_view date,
+URLMINT_DECL auto signer::pads_for(const state& st, const detail::presign_plan& own_plan, std::string_view date,
                                    urlmint::detail::hmac_sha256_pads& pads) const -> void {
-  if (plan.resolved)  // a bucket's own region and service: the signer's key cache
-    pads = cache_.get(st.creds->secret_access_key.reveal(), date, plan.region, plan.service)->hmac().pads();
+  if (own_plan.resolved)  // a bucket's own region and service: the signer's key cache
+    pads = cache_.get(st.creds->secret_access_key.reveal(), date, own_plan.region, own_plan.service)->hmac().pads();
   else
     st.pads_for(date, pads);
 }
@@ -226,11 +226,10 @@ URLMINT_DECL auto presigner::write(char* dst, std::size_t room, std::string_view
     ec = make_error_code(errc::too_large);
     return 0;
   }
-  const detail::presign_plan& plan = own_plan_.resolved ? own_plan_ : st->plan;
   return target_.write(
       dst, key, now,
-      [this, st, &plan](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
-        signer_->pads_for(*st, plan, date, pads);
+      [this, st](std::string_view date, urlmint::detail::hmac_sha256_pads& pads) {
+        signer_->pads_for(*st, own_plan_, date, pads);
       },
       ec);
 }
